@@ -1,0 +1,58 @@
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+export default tseslint.config(
+  {
+    ignores: ['dist/**', 'node_modules/**', 'hack/ref/**', 'hack/controlplane/**', 'coverage/**'],
+  },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    files: ['**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/consistent-type-imports': 'error',
+      'no-restricted-syntax': [
+        'error',
+        { selector: 'TSEnumDeclaration', message: 'Use string unions or as-const objects, not enum.' },
+        { selector: 'TSModuleDeclaration[kind="namespace"]', message: 'No namespaces.' },
+      ],
+      // Complexity budgets: errors at these sizes mean "split it".
+      'max-depth': ['error', 5],
+      'max-params': ['error', 4],
+    },
+  },
+  {
+    // Boundaries: only src/kube imports client-node, only src/cel imports the CEL engine.
+    files: ['src/**/*.ts'],
+    ignores: ['src/kube/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['@kubernetes/client-node'], message: 'Only src/kube talks to the API server.' },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['src/**/*.ts'],
+    ignores: ['src/cel/**', 'src/kube/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['@kubernetes/client-node'], message: 'Only src/kube talks to the API server.' },
+            {
+              group: ['@marcbachmann/cel-js', '@marcbachmann/cel-js/*'],
+              message: 'Only src/cel imports the CEL engine.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+);
