@@ -1,0 +1,255 @@
+// The HTTP layer to the API server: TLS and credentials come from a KubeConfig, requests and
+// responses are raw JSON. client-node's typed API classes are deliberately not used: their
+// serializers drop fields they do not know (unknown fields of built-in kinds, `default` and
+// `x-kubernetes-*` in CRD schemas), which would silently change what kro-ts applies.
+// Every request takes a token from the client-side rate limiter (--client-qps/--client-burst).
+
+import http from 'node:http';
+import https from 'node:https';
+import type { Readable } from 'node:stream';
+import type { KubeConfig } from '@kubernetes/client-node';
+import type { RequestTarget } from './errors.js';
+import { apiErrorFromResponse, TimeoutError, TransportError } from './errors.js';
+import type { KubeConfigOrigin, KubeConfigSource } from './kubeconfig.js';
+import { loadKubeConfig } from './kubeconfig.js';
+import type { RateLimiter } from './rate-limiter.js';
+import { createRateLimiter } from './rate-limiter.js';
+import type { QueryValue } from './url.js';
+import { queryString } from './url.js';
+
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+export const ContentTypes = {
+  json: 'application/json',
+  mergePatch: 'application/merge-patch+json',
+  jsonPatch: 'application/json-patch+json',
+  strategicMergePatch: 'application/strategic-merge-patch+json',
+  // A JSON document is valid YAML, so apply bodies are sent as JSON under the YAML type.
+  apply: 'application/apply-patch+yaml',
+} as const;
+
+export interface KubeRequest {
+  readonly method: HttpMethod;
+  /** Absolute API path, e.g. `/api/v1/namespaces/default/configmaps/x`. */
+  readonly path: string;
+  readonly query?: Readonly<Record<string, QueryValue>>;
+  /** Serialized with JSON.stringify unless already a string. */
+  readonly body?: unknown;
+  readonly contentType?: string;
+  readonly accept?: string;
+  /** Names the object in error messages. */
+  readonly target?: RequestTarget;
+  /** Whole-request deadline for `request`, time-to-headers for `stream`. */
+  readonly timeoutMs?: number;
+  readonly signal?: AbortSignal;
+}
+
+export interface KubeStream {
+  /** The response body; emits raw chunks until the server ends it or `close()` is called. */
+  readonly body: Readable;
+  close(): void;
+}
+
+export interface KubeClient {
+  /** Base URL of the API server. */
+  readonly server: string;
+  /** Where the configuration came from (flag, env, in-cluster, home). */
+  readonly origin: KubeConfigOrigin;
+  /** Sends one request; resolves with the parsed JSON body (undefined when empty). */
+  request<T = unknown>(req: KubeRequest): Promise<T>;
+  /** Sends one request and hands back the streaming body once a 2xx status arrives (watches). */
+  stream(req: KubeRequest): Promise<KubeStream>;
+  /** Releases pooled connections. */
+  close(): void;
+}
+
+export interface KubeClientOptions extends KubeConfigSource {
+  /** Client-side rate limit; qps <= 0 disables it. Defaults 100 / 150 (kro's flags). */
+  readonly qps?: number;
+  readonly burst?: number;
+  readonly userAgent?: string;
+  /** Default deadline of non-streaming requests. Default 60 s. */
+  readonly requestTimeoutMs?: number;
+}
+
+export const DEFAULT_QPS = 100;
+export const DEFAULT_BURST = 150;
+
+export async function createKubeClient(opts: KubeClientOptions = {}): Promise<KubeClient> {
+  const { kc, origin } = loadKubeConfig(opts);
+  return createKubeClientFromConfig(kc, { ...opts, origin });
+}
+
+/** For callers that already hold a KubeConfig (tests, the harness). */
+export async function createKubeClientFromConfig(
+  kc: KubeConfig,
+  opts: KubeClientOptions & { origin?: KubeConfigOrigin } = {},
+): Promise<KubeClient> {
+  const cluster = kc.getCurrentCluster();
+  if (!cluster) throw new Error(`kubeconfig has no cluster for context "${kc.getCurrentContext()}"`);
+  const base = new URL(cluster.server);
+  // TLS material is read once for our own keep-alive agent: client-node's agent does not keep
+  // connections alive, and a TLS handshake per request is the dominant cost on a busy controller.
+  const tls: https.RequestOptions = {};
+  await kc.applyToHTTPSOptions(tls);
+  const agentOpts = {
+    keepAlive: true,
+    ...(tls.ca !== undefined ? { ca: tls.ca } : {}),
+    ...(tls.cert !== undefined ? { cert: tls.cert } : {}),
+    ...(tls.key !== undefined ? { key: tls.key } : {}),
+    ...(tls.pfx !== undefined ? { pfx: tls.pfx } : {}),
+    ...(tls.passphrase !== undefined ? { passphrase: tls.passphrase } : {}),
+    ...(tls.rejectUnauthorized !== undefined ? { rejectUnauthorized: tls.rejectUnauthorized } : {}),
+    ...(tls.servername !== undefined ? { servername: tls.servername } : {}),
+  };
+  const secure = base.protocol === 'https:';
+  const agent = secure ? new https.Agent(agentOpts) : new http.Agent({ keepAlive: true });
+  return new HttpKubeClient({
+    kc,
+    base,
+    agent,
+    secure,
+    origin: opts.origin ?? 'flag',
+    limiter: createRateLimiter({ qps: opts.qps ?? DEFAULT_QPS, burst: opts.burst ?? DEFAULT_BURST }),
+    userAgent: opts.userAgent ?? 'kro-ts',
+    requestTimeoutMs: opts.requestTimeoutMs ?? 60_000,
+  });
+}
+
+interface ClientParts {
+  kc: KubeConfig;
+  base: URL;
+  agent: http.Agent;
+  secure: boolean;
+  origin: KubeConfigOrigin;
+  limiter: RateLimiter;
+  userAgent: string;
+  requestTimeoutMs: number;
+}
+
+class HttpKubeClient implements KubeClient {
+  readonly server: string;
+  readonly origin: KubeConfigOrigin;
+
+  constructor(private readonly p: ClientParts) {
+    this.server = p.base.origin;
+    this.origin = p.origin;
+  }
+
+  async request<T = unknown>(req: KubeRequest): Promise<T> {
+    const timeoutMs = req.timeoutMs ?? this.p.requestTimeoutMs;
+    const { res, cancelTimer } = await this.send(req, timeoutMs);
+    try {
+      const text = await readAll(res);
+      const status = res.statusCode ?? 0;
+      if (status >= 400 || status < 200) throw this.errorFor(req, status, text, res);
+      return (text === '' ? undefined : JSON.parse(text)) as T;
+    } finally {
+      cancelTimer();
+    }
+  }
+
+  async stream(req: KubeRequest): Promise<KubeStream> {
+    const { res, cancelTimer } = await this.send(req, req.timeoutMs ?? this.p.requestTimeoutMs);
+    cancelTimer();
+    const status = res.statusCode ?? 0;
+    if (status >= 400 || status < 200) throw this.errorFor(req, status, await readAll(res), res);
+    return { body: res, close: () => res.destroy() };
+  }
+
+  close(): void {
+    this.p.agent.destroy();
+  }
+
+  private errorFor(req: KubeRequest, status: number, body: string, res: http.IncomingMessage): Error {
+    const retryAfter = res.headers['retry-after'];
+    return apiErrorFromResponse({
+      status,
+      body,
+      target: { verb: req.method, path: req.path, ...req.target },
+      retryAfterHeader: Array.isArray(retryAfter) ? retryAfter[0] : retryAfter,
+    });
+  }
+
+  private async headersFor(req: KubeRequest): Promise<{ headers: http.OutgoingHttpHeaders; auth?: string }> {
+    // Asked per request so rotating credentials (token files, exec plugins) are picked up;
+    // client-node caches the expensive parts itself.
+    const creds: https.RequestOptions = {};
+    await this.p.kc.applyToHTTPSOptions(creds);
+    const headers: http.OutgoingHttpHeaders = {
+      ...(creds.headers as http.OutgoingHttpHeaders | undefined),
+      accept: req.accept ?? ContentTypes.json,
+      'user-agent': this.p.userAgent,
+    };
+    if (req.body !== undefined) headers['content-type'] = req.contentType ?? ContentTypes.json;
+    return creds.auth ? { headers, auth: creds.auth } : { headers };
+  }
+
+  private async send(
+    req: KubeRequest,
+    timeoutMs: number,
+  ): Promise<{ res: http.IncomingMessage; cancelTimer: () => void }> {
+    req.signal?.throwIfAborted();
+    await this.p.limiter.acquire();
+    const { headers, auth } = await this.headersFor(req);
+    const payload =
+      req.body === undefined ? undefined : typeof req.body === 'string' ? req.body : JSON.stringify(req.body);
+    if (payload !== undefined) headers['content-length'] = Buffer.byteLength(payload);
+    const target = { verb: req.method, path: req.path, ...req.target };
+    const mod = this.p.secure ? https : http;
+    return new Promise((resolve, reject) => {
+      const r = mod.request({
+        protocol: this.p.base.protocol,
+        hostname: this.p.base.hostname,
+        port: this.p.base.port,
+        method: req.method,
+        path: basePath(this.p.base) + req.path + queryString(req.query ?? {}),
+        agent: this.p.agent,
+        headers,
+        ...(auth ? { auth } : {}),
+      });
+      let settled = false;
+      const timer = setTimeout(() => {
+        r.destroy(
+          new TimeoutError({ status: 0, serverMessage: `request timed out after ${timeoutMs}ms`, target }),
+        );
+      }, timeoutMs);
+      const cancelTimer = (): void => clearTimeout(timer);
+      const onAbort = (): void => {
+        r.destroy(req.signal?.reason instanceof Error ? req.signal.reason : new Error('request aborted'));
+      };
+      req.signal?.addEventListener('abort', onAbort, { once: true });
+      r.on('response', (res) => {
+        settled = true;
+        resolve({ res, cancelTimer });
+      });
+      r.on('error', (e) => {
+        cancelTimer();
+        req.signal?.removeEventListener('abort', onAbort);
+        if (settled) return; // errors after the response surface on the response stream
+        reject(e instanceof TimeoutError || req.signal?.aborted ? e : transportError(e, target));
+      });
+      r.on('close', () => req.signal?.removeEventListener('abort', onAbort));
+      r.end(payload);
+    });
+  }
+}
+
+function transportError(e: Error, target: RequestTarget): TransportError {
+  return new TransportError({ serverMessage: e.message, target, cause: e });
+}
+
+/** A server URL may carry a path prefix (e.g. behind a proxy); keep it without the trailing slash. */
+function basePath(base: URL): string {
+  return base.pathname === '/' ? '' : base.pathname.replace(/\/$/, '');
+}
+
+function readAll(res: Readable): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    res.on('data', (c: Buffer) => chunks.push(c));
+    res.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    res.on('error', reject);
+    res.on('aborted', () => reject(new Error('response aborted')));
+  });
+}
