@@ -140,7 +140,13 @@ class HttpKubeClient implements KubeClient {
     const timeoutMs = req.timeoutMs ?? this.p.requestTimeoutMs;
     const { res, cancelTimer } = await this.send(req, timeoutMs);
     try {
-      const text = await readAll(res);
+      const text = await readAll(res).catch((e: unknown) => {
+        throw transportError(e instanceof Error ? e : new Error(String(e)), {
+          verb: req.method,
+          path: req.path,
+          ...req.target,
+        });
+      });
       const status = res.statusCode ?? 0;
       if (status >= 400 || status < 200) throw this.errorFor(req, status, text, res);
       return (text === '' ? undefined : JSON.parse(text)) as T;

@@ -8,7 +8,7 @@
 import type { BackoffOptions } from './backoff.js';
 import { Backoff, sleepUnlessAborted } from './backoff.js';
 import type { ResourceMapping } from './discovery.js';
-import { apiErrorFromStatus, isGone } from './errors.js';
+import { apiErrorFromStatus, isGone, isNoKindMatch, isNotFound } from './errors.js';
 import type { Gvk, Gvr } from './gvk.js';
 import { formatApiVersion } from './gvk.js';
 import type { Resources } from './resources.js';
@@ -155,6 +155,7 @@ export class Informer {
           continue;
         }
         this.stats.errors += 1;
+        if (isNotFound(e) || isNoKindMatch(e)) this.forgetMapping();
         this.opts.logger?.warn({ gvk: this.describe(), err: e }, 'list/watch failed; retrying');
         this.emit((h) => h.onError?.(e));
         await sleepUnlessAborted(this.backoff.next(), signal);
@@ -174,6 +175,13 @@ export class Informer {
           });
     this.resolved = m;
     return m;
+  }
+
+  /** The kind may have gone (CRD deleted) or changed scope: resolve it afresh next time. */
+  private forgetMapping(): void {
+    const m = this.resolved;
+    this.resolved = undefined;
+    if (m) this.resources.discovery.invalidate(m.gvk);
   }
 
   private async relist(m: ResourceMapping): Promise<void> {

@@ -26,6 +26,9 @@ export interface ListOptions {
   readonly pageSize?: number;
   /** Ask for PartialObjectMetadata: items carry metadata only. */
   readonly metadataOnly?: boolean;
+  /** `0` lets the server answer from its cache; with `resourceVersionMatch: 'Exact'` reads history. */
+  readonly resourceVersion?: string | undefined;
+  readonly resourceVersionMatch?: 'Exact' | 'NotOlderThan' | undefined;
 }
 
 export interface WriteOptions {
@@ -94,6 +97,9 @@ export class Resources {
           fieldSelector: opts.fieldSelector || undefined,
           limit: opts.pageSize ?? 500,
           continue: cont,
+          // The continue token carries the version for later pages.
+          resourceVersion: cont ? undefined : opts.resourceVersion,
+          resourceVersionMatch: cont ? undefined : opts.resourceVersionMatch,
         },
         ...(opts.metadataOnly ? { accept: METADATA_ONLY_LIST_ACCEPT } : {}),
         target: { verb: 'list', gvk, ...(opts.namespace ? { namespace: opts.namespace } : {}) },
