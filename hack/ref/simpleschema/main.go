@@ -16,7 +16,6 @@ import (
 	"fmt"
 	"os"
 	"sort"
-	"strings"
 
 	"github.com/gobuffalo/flect"
 	"github.com/kubernetes-sigs/kro/api/v1alpha1"
@@ -176,8 +175,9 @@ func runCRD(cc crdCase) schemaVector {
 	if err != nil {
 		return schemaVector{Name: cc.Name, Error: err.Error()}
 	}
-	// Status inference needs resources and CEL; these vectors use an empty inferred status.
-	out := crd.SynthesizeCRD(rs.Group, rs.APIVersion, rs.Kind, *spec, extv1.JSONSchemaProps{}, true,
+	// Status inference needs resources and CEL; these vectors use what kro infers for a status
+	// with no fields: an object without properties.
+	out := crd.SynthesizeCRD(rs.Group, rs.APIVersion, rs.Kind, *spec, extv1.JSONSchemaProps{Type: "object"}, true,
 		extv1.ResourceScope(rs.Scope), &rs)
 	out.APIVersion = "apiextensions.k8s.io/v1"
 	out.Kind = "CustomResourceDefinition"
@@ -264,5 +264,3 @@ func sortRequired(v any) {
 		}
 	}
 }
-
-var _ = strings.TrimSpace
