@@ -1,0 +1,55 @@
+// graph/'s only door to cel/: compile one expression in a context and turn a failure into an
+// Issue that names node, RGD path and expression. Context rules that cel/ cannot know (omit() and
+// runtime placement) are applied here on the parsed result, never on message text.
+
+import type { OpenApiSchema } from '../api/openapi.js';
+import { compileExpression } from '../cel/compile.js';
+import type { CompiledExpression, VariableDecl } from '../cel/compile.js';
+import type { IssueList } from './issues.js';
+import { Codes, msg } from './messages.js';
+
+export type { CompiledExpression };
+export type Variables = Readonly<Record<string, VariableDecl>>;
+
+export type ExprContext = 'template' | 'externalRef' | 'includeWhen' | 'readyWhen' | 'forEach' | 'status';
+
+export interface CompileSite {
+  readonly text: string;
+  /** RGD path of the field holding the expression. */
+  readonly path: string;
+  readonly nodeId?: string | undefined;
+  readonly context: ExprContext;
+  /** Wraps cel/'s message (status expressions carry kro's `failed to type-check ...` prefix). */
+  readonly wrap?: (message: string) => string;
+}
+
+export function compileAt(
+  site: CompileSite,
+  variables: Variables,
+  issues: IssueList,
+): CompiledExpression | undefined {
+  // omit() is declared everywhere so that a misplaced one gets the specific message below.
+  const r = compileExpression(site.text, { variables, omitEnabled: true });
+  const report = (code: string, message: string): undefined => {
+    issues.add({ code, path: site.path, nodeId: site.nodeId, expression: site.text, message });
+    return undefined;
+  };
+  if (!r.ok) {
+    if (r.error.kind === 'unknown-identifiers' && r.error.names?.includes('runtime')) {
+      return report(Codes.runtime, msg.runtimeContext());
+    }
+    return report(Codes.celCompile, site.wrap ? site.wrap(r.error.message) : r.error.message);
+  }
+  if (r.value.functions.includes('omit') && site.context !== 'template') {
+    return report(Codes.omit, msg.omitContext());
+  }
+  return r.value;
+}
+
+export function dynVariable(): VariableDecl {
+  return { schema: { 'x-kubernetes-preserve-unknown-fields': true } };
+}
+
+export function listOf(schema: OpenApiSchema): OpenApiSchema {
+  return { type: 'array', items: schema };
+}
