@@ -241,3 +241,27 @@ export function pathOf(node: CelNode): string {
 export function sourceOf(node: CelNode): string {
   return node.input.slice(node.start, node.end);
 }
+
+/**
+ * Whether the user-level AST nests deeper than `limit`. Chains of `&&` or `||` count as one level,
+ * as cel-go balances them; every other operator nests (a 300-term `+` chain is 300 deep). Checked
+ * iteratively so that a pathological expression cannot overflow the stack here.
+ */
+export function exceedsDepth(root: CelNode, limit: number): boolean {
+  const stack: [unknown, number][] = [[root, 1]];
+  while (stack.length > 0) {
+    const [v, depth] = stack.pop() as [unknown, number];
+    if (Array.isArray(v)) {
+      for (const x of v as unknown[]) stack.push([x, depth]);
+      continue;
+    }
+    if (!isCelNode(v)) continue;
+    if (depth > limit) return true;
+    const flat = v.op === '&&' || v.op === '||';
+    for (const child of nodeArgs(v)) {
+      const same = flat && isCelNode(child) && child.op === v.op;
+      stack.push([child, same ? depth : depth + 1]);
+    }
+  }
+  return false;
+}

@@ -88,9 +88,7 @@ export function checkBudget(): void {
 
 function checkClock(s: BudgetState): void {
   if (performance.now() <= s.deadline) return;
-  s.exceeded = new BudgetExceededError(
-    `evaluation exceeded the ${formatGoDurationMs(s.timeoutMs)} budget`,
-  );
+  s.exceeded = new BudgetExceededError(`evaluation exceeded the ${formatGoDurationMs(s.timeoutMs)} budget`);
   throw s.exceeded;
 }
 

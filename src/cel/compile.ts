@@ -5,7 +5,7 @@
 import { ParseError, type Environment } from '@marcbachmann/cel-js';
 import type { OpenApiSchema } from '../api/openapi.js';
 import { err, ok, type Result } from '../lib/result.js';
-import { type CelNode, collectReferences } from './ast.js';
+import { type CelNode, collectReferences, exceedsDepth } from './ast.js';
 import {
   MAX_AST_NODES,
   MAX_EXPRESSION_CODE_POINTS,
@@ -90,6 +90,7 @@ export function compileExpression(
 
   const parsed = parse(env, expression);
   if (!parsed.ok) return parsed;
+  if (exceedsDepth(parsed.value.ast as unknown as CelNode, MAX_NESTING_DEPTH)) return err(DEPTH_ISSUE);
   const isBuiltin = (name: string): boolean => isBuiltinName(name, omitEnabled);
   const refs = collectReferences(parsed.value.ast as unknown as CelNode, isBuiltin);
 
@@ -136,23 +137,25 @@ export function compileExpression(
 
 type Parsed = ReturnType<Environment['parse']>;
 
+const DEPTH_ISSUE: CelCompileIssue = {
+  kind: 'limit',
+  message: `expression exceeds the maximum nesting depth of ${MAX_NESTING_DEPTH}`,
+};
+
 function parse(env: Environment, expression: string): Result<Parsed, CelCompileIssue> {
   try {
     return ok(env.parse(expression));
   } catch (e) {
     if (e instanceof ParseError) return err(parseIssue(e, expression));
+    // cel-js recurses without a depth guard on chains of unary operators.
+    if (e instanceof RangeError) return err(DEPTH_ISSUE);
     throw e;
   }
 }
 
 function parseIssue(e: ParseError, expression: string): CelCompileIssue {
   if (e.code === 'limit_exceeded') {
-    if (e.summary.includes('maxDepth')) {
-      return {
-        kind: 'limit',
-        message: `expression exceeds the maximum nesting depth of ${MAX_NESTING_DEPTH}`,
-      };
-    }
+    if (e.summary.includes('maxDepth')) return DEPTH_ISSUE;
     if (e.summary.includes('maxAstNodes')) {
       return {
         kind: 'limit',

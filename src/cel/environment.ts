@@ -12,7 +12,7 @@
 import { Environment, type EnvironmentOptions } from '@marcbachmann/cel-js';
 import type { OpenApiSchema } from '../api/openapi.js';
 import { TypeDeclarer } from './declarations.js';
-import { registerKroLibraries } from './libraries.js';
+import { registerLibraries } from './libraries.js';
 import { schemaId } from './schema-types.js';
 
 /** Parse limits (spec 03 §8.3); the code-point limit is checked before parsing. */
@@ -47,7 +47,7 @@ const bases = new Map<boolean, BaseEnvironments>();
 function baseEnvironments(omitEnabled: boolean): BaseEnvironments {
   let b = bases.get(omitEnabled);
   if (b === undefined) {
-    const base = registerKroLibraries(new Environment(BASE_OPTIONS), { omitEnabled });
+    const base = registerLibraries(new Environment(BASE_OPTIONS), { omitEnabled });
     const functionNames = new Set(base.getDefinitions().functions.map((f) => f.name));
     const evaluation = base.clone({ unlistedVariablesAreDyn: true });
     b = { base, evaluation, functionNames };
