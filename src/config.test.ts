@@ -159,6 +159,22 @@ describe('loadConfig feature gates', () => {
     expect(load([`--feature-gates=${value}`]).featureGates).toMatchObject(expected);
   });
 
+  it('warns once per use of a compatibility-only gate', () => {
+    const c = load([
+      '--feature-gates=InstanceConditionEvents=true,InstanceConditionMetrics=false,CELOmitFunction=true',
+    ]);
+    expect(c.warnings).toEqual([
+      'feature gate InstanceConditionEvents has no effect: events are on by default; use --emit-events=false to turn them off',
+      'feature gate InstanceConditionMetrics has no effect: not implemented in this stage',
+    ]);
+    expect(load(['--feature-gates=CELOmitFunction=true']).warnings).toEqual([]);
+    const twice = load([
+      '--feature-gates=InstanceConditionEvents=true',
+      '--feature-gates=InstanceConditionEvents=false',
+    ]);
+    expect(twice.warnings).toHaveLength(1);
+  });
+
   it('merges repeated --feature-gates', () => {
     const c = load(['--feature-gates=CELOmitFunction=true', '--feature-gates=InstanceConditionEvents=true']);
     expect(c.featureGates).toEqual({

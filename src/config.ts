@@ -235,6 +235,12 @@ export function parseLogLevel(s: string): Parsed<LogLevel> {
   return bad(`invalid log level "${s}"`);
 }
 
+/** Gates kept only so kro's command lines still parse (spec/05 §3). */
+const COMPAT_GATES: ReadonlyArray<readonly [string, string]> = [
+  ['InstanceConditionEvents', 'events are on by default; use --emit-events=false to turn them off'],
+  ['InstanceConditionMetrics', 'not implemented in this stage'],
+];
+
 // ---------------------------------------------------------------------------------------------
 // The flag table. `set` returns a problem string or undefined.
 
@@ -339,7 +345,10 @@ export const FLAG_DEFINITIONS: readonly FlagDefinition[] = [
     name: 'feature-gates',
     kind: 'value',
     usage: 'Name=true|false,... (CELOmitFunction, InstanceConditionEvents, InstanceConditionMetrics)',
-    set: (d, v) => apply(parseFeatureGates(v, d.featureGates), d, (dd, g) => (dd.featureGates = { ...g })),
+    set: (d, v) => apply(parseFeatureGates(v, d.featureGates), d, (dd, g) => {
+      dd.featureGates = { ...g };
+      for (const [gate, note] of COMPAT_GATES) if (v.includes(gate)) dd.warnings.push(`feature gate ${gate} has no effect: ${note}`);
+    }),
   },
   {
     name: 'zap-log-level',
@@ -396,6 +405,7 @@ export function loadConfig(input: LoadConfigInput): Result<Config, ConfigError> 
   if (draft.rateLimiterMinDelayMs > draft.rateLimiterMaxDelayMs) {
     return err(usage('dynamic-controller-rate-limiter-min-delay must not exceed max-delay'));
   }
+  draft.warnings = [...new Set(draft.warnings)];
   return ok(deepFreeze(draft));
 }
 
