@@ -397,6 +397,20 @@ describe('WorkQueue shutdown', () => {
     expect(lines().some((l) => l['msg'] === 'Shutdown timeout reached with reconciles in flight')).toBe(true);
   });
 
+  it('lets a second shutdown call wait for the same drain', async () => {
+    const d = deferred();
+    const { q } = makeQueue(() => d.promise);
+    q.start();
+    q.add('a');
+    await flush();
+    const first = q.shutdown(10_000);
+    const second = q.shutdown(10_000);
+    d.resolve();
+    await flush();
+    await expect(first).resolves.toEqual({ drained: true, abandoned: [] });
+    await expect(second).resolves.toEqual({ drained: true, abandoned: [] });
+  });
+
   it('resolves at once when idle', async () => {
     const { q } = makeQueue(() => undefined);
     await expect(q.shutdown(1000)).resolves.toEqual({ drained: true, abandoned: [] });

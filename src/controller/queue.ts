@@ -90,7 +90,7 @@ export class WorkQueue {
   private readonly unregisterProbe: () => void;
   private started = false;
   private stopping = false;
-  private onIdle: (() => void) | undefined;
+  private readonly idleWaiters: Array<() => void> = [];
 
   constructor(private readonly options: WorkQueueOptions) {
     if (!(options.workers >= 1)) throw new RangeError(`workers must be >= 1, got ${options.workers}`);
@@ -183,7 +183,7 @@ export class WorkQueue {
     try {
       if (this.running.size === 0) return { drained: true, abandoned: [] };
       let timer: ReturnType<typeof setTimeout> | undefined;
-      const idle = new Promise<boolean>((resolve) => (this.onIdle = () => resolve(true)));
+      const idle = new Promise<boolean>((resolve) => this.idleWaiters.push(() => resolve(true)));
       const late = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), timeoutMs)));
       const drained = await Promise.race([idle, late]);
       clearTimeout(timer);
@@ -193,7 +193,6 @@ export class WorkQueue {
       this.log.warn({ abandoned: abandoned.length }, 'Shutdown timeout reached with reconciles in flight');
       return { drained: false, abandoned };
     } finally {
-      this.onIdle = undefined;
       this.unregisterProbe();
     }
   }
@@ -272,7 +271,7 @@ export class WorkQueue {
       this.enqueuedAt.set(key, this.now());
       this.observer.depth(this.ready.size);
     }
-    if (this.stopping && this.running.size === 0) this.onIdle?.();
+    if (this.stopping && this.running.size === 0) for (const wake of this.idleWaiters.splice(0)) wake();
     this.pump();
   }
 
