@@ -221,6 +221,7 @@ export function registerLists(env: Environment): void {
   // cel-go Lists extension.
   env.registerFunction('list<A>.slice(int, int): list<A>', slice);
   env.registerFunction('list<list<A>>.flatten(): list<A>', (l: unknown[]) => flatten(l, 1n));
+  env.registerFunction('list<dyn>.flatten(): list<dyn>', (l: unknown[]) => flatten(l, 1n));
   env.registerFunction('list<dyn>.flatten(int): list<dyn>', flatten);
   registerNamespaced(env, 'lists.range(int): list<int>', range);
   env.registerFunction('list<A>.distinct(): list<A>', distinct);
