@@ -4,7 +4,6 @@ import { KroError } from '../lib/errors.js';
 import { createLogger } from '../observability/logger.js';
 import { createMetrics, type Metrics } from '../observability/metrics.js';
 import { WorkQueue, type ReconcileHandler, type ReconcileResult, type WorkQueueOptions } from './queue.js';
-import { backoffDelayMs } from './backoff.js';
 
 interface Deferred {
   promise: Promise<ReconcileResult | void>;
@@ -73,20 +72,6 @@ afterEach(async () => {
 });
 
 const flush = () => vi.advanceTimersByTimeAsync(0);
-
-describe('backoffDelayMs', () => {
-  it.each([
-    [0, 0],
-    [1, 200],
-    [2, 400],
-    [3, 800],
-    [10, 102_400],
-    [14, 1_000_000],
-    [5000, 1_000_000],
-  ])('failures=%d → %d ms (min 200ms, max 1000s)', (failures, ms) => {
-    expect(backoffDelayMs(failures, { minDelayMs: 200, maxDelayMs: 1_000_000 })).toBe(ms);
-  });
-});
 
 describe('WorkQueue ordering and de-duplication', () => {
   it('does nothing before start, then processes each queued key once in FIFO order', async () => {
