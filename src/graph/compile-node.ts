@@ -55,7 +55,7 @@ export function compileNode(input: NodeCompileInput): NodeDraft {
     },
     issues,
   );
-  const expected =
+  const checked =
     node.bodyKey === 'template'
       ? checkTemplateAgainstSchema(node.body, input.resolved.schema, {
           nodeId: node.id,
@@ -64,25 +64,26 @@ export function compileNode(input: NodeCompileInput): NodeDraft {
           issues,
         })
       : undefined;
+  const rejected = checked?.rejected;
+  const expected = checked?.expected;
   const forEach = compileForEach(input);
   const iterators = new Set(node.forEach.map((d) => d.name));
-  const variables: Variables = { ...input.base };
-  for (const dim of forEach)
-    (variables as Record<string, { schema: OpenApiSchema }>)[dim.name] = { schema: dim.elementSchema };
-  for (const name of iterators)
-    if (!(name in variables)) (variables as Record<string, unknown>)[name] = dynVariable();
+  const variables = withIterators(input.base, forEach, iterators);
   const beforeFields = issues.size;
-  const fields = compileFields(descriptors, {
-    context: node.bodyKey === 'template' ? 'template' : 'externalRef',
-    variables,
-    nodeId: node.id,
-    resourceIds: input.resourceIds,
-    iterators,
-    ...(expected ? { expected } : {}),
-    omitEnabled: input.omitEnabled,
-    omitForbidden: omitForbidden(input),
-    issues,
-  });
+  const fields = compileFields(
+    rejected ? descriptors.filter((d) => !isUnder(d.relativePath, rejected)) : descriptors,
+    {
+      context: node.bodyKey === 'template' ? 'template' : 'externalRef',
+      variables,
+      nodeId: node.id,
+      resourceIds: input.resourceIds,
+      iterators,
+      ...(expected ? { expected } : {}),
+      omitEnabled: input.omitEnabled,
+      omitForbidden: omitForbidden(input),
+      issues,
+    },
+  );
   // With broken fields the identity check would only add noise.
   if (issues.size === beforeFields) checkIdentity(input, fields);
   const includeWhen = compileConditions(input, 'includeWhen', input.base);
@@ -111,6 +112,28 @@ function bodyDescriptors(input: NodeCompileInput): FieldDescriptor[] {
   return walked.descriptors.filter((d) => d.relativePath !== 'apiVersion' && d.relativePath !== 'kind');
 }
 
+/** Template variables: the base set, plus the iterators typed by their lists' element types. */
+function withIterators(
+  base: Variables,
+  forEach: readonly CompiledForEachDimension[],
+  iterators: ReadonlySet<string>,
+): Variables {
+  // Sharing the base object lets cel/ reuse its environment for every node without iterators.
+  if (iterators.size === 0) return base;
+  const vars: Record<string, { schema: OpenApiSchema }> = { ...base };
+  for (const name of iterators) vars[name] = dynVariable();
+  for (const dim of forEach) vars[dim.name] = { schema: dim.elementSchema };
+  return vars;
+}
+
+/** True when the path or one of its ancestors was already rejected by the schema walk. */
+function isUnder(path: string, rejected: ReadonlySet<string>): boolean {
+  for (const r of rejected) {
+    if (path === r || r === '' || path.startsWith(`${r}.`) || path.startsWith(`${r}[`)) return true;
+  }
+  return false;
+}
+
 function omitForbidden(input: NodeCompileInput): Set<string> {
   const out = new Set(['metadata.name']);
   if (input.resolved.namespaced && input.instanceClusterScoped) out.add('metadata.namespace');
@@ -119,6 +142,7 @@ function omitForbidden(input: NodeCompileInput): Set<string> {
 
 function compileForEach(input: NodeCompileInput): CompiledForEachDimension[] {
   const { node, issues } = input;
+  if (node.forEach.length === 0) return [];
   const own = new Set(node.forEach.map((d) => d.name));
   const variables: Record<string, { schema: OpenApiSchema }> = { ...input.base };
   for (const name of own) variables[name] = dynVariable();

@@ -22,26 +22,32 @@ export interface TemplateCheckContext {
   readonly issues: IssueList;
 }
 
-/** Returns the expected schema of every standalone expression field, by relativePath. */
+export interface TemplateCheckResult {
+  /** Expected schema of every standalone expression field, by relativePath. */
+  readonly expected: Map<string, OpenApiSchema>;
+  /** relativePaths already reported (unknown field, wrong type): their expressions are not compiled. */
+  readonly rejected: Set<string>;
+}
+
 export function checkTemplateAgainstSchema(
   template: unknown,
   schema: OpenApiSchema,
   ctx: TemplateCheckContext,
-): Map<string, OpenApiSchema> {
-  const expected = new Map<string, OpenApiSchema>();
-  walk(template, schema, '', { ...ctx, expected });
-  return expected;
+): TemplateCheckResult {
+  const out: TemplateCheckResult = { expected: new Map(), rejected: new Set() };
+  walk(template, schema, '', { ...ctx, ...out });
+  return out;
 }
 
-type WalkCtx = TemplateCheckContext & { expected: Map<string, OpenApiSchema> };
+type WalkCtx = TemplateCheckContext & TemplateCheckResult;
 
 function walk(value: unknown, schema: OpenApiSchema, path: string, ctx: WalkCtx): void {
   if (isPreserveUnknown(schema)) {
-    recordDyn(value, path, ctx);
+    recordDyn(path, ctx);
     return;
   }
   const types = expectedTypes(schema);
-  if (typeof value === 'string') return checkString(value, schema, { path, types }, ctx);
+  if (typeof value === 'string') return checkString(schema, { path, types }, ctx);
   if (value === null || value === undefined) return;
   if (Array.isArray(value)) {
     if (!accepts(types, 'array')) return report(ctx, path, msg.expectedType(types, path, 'array'));
@@ -67,7 +73,6 @@ function walk(value: unknown, schema: OpenApiSchema, path: string, ctx: WalkCtx)
 }
 
 function checkString(
-  value: string,
   schema: OpenApiSchema,
   at: { path: string; types: readonly string[] },
   ctx: WalkCtx,
@@ -78,11 +83,10 @@ function checkString(
     return;
   }
   if (!accepts(at.types, 'string')) report(ctx, at.path, msg.expectedType(at.types, at.path, 'string'));
-  void value;
 }
 
 /** Inside preserve-unknown subtrees every standalone expression may take any type. */
-function recordDyn(value: unknown, path: string, ctx: WalkCtx): void {
+function recordDyn(path: string, ctx: WalkCtx): void {
   for (const [rel, f] of ctx.fields) {
     if (
       f.standalone &&
@@ -91,13 +95,20 @@ function recordDyn(value: unknown, path: string, ctx: WalkCtx): void {
       ctx.expected.set(rel, DYN_SCHEMA);
     }
   }
-  void value;
 }
 
 function report(ctx: WalkCtx, path: string, message: string, code: string = Codes.literalType): void {
   const rgdPath =
     path === '' ? ctx.basePath : path.startsWith('[') ? ctx.basePath + path : `${ctx.basePath}.${path}`;
-  ctx.issues.add({ code, path: rgdPath, nodeId: ctx.nodeId, message });
+  ctx.issues.add({ code, path: rgdPath, nodeId: ctx.nodeId, message, expression: expressionAt(ctx, path) });
+  ctx.rejected.add(path);
+}
+
+/** The expression(s) written at a path, so an issue about the field also quotes them. */
+function expressionAt(ctx: WalkCtx, path: string): string | undefined {
+  const d = ctx.fields.get(path);
+  if (!d) return undefined;
+  return d.expressions.length === 1 ? d.expressions[0] : d.expressions.join(', ');
 }
 
 export function isPreserveUnknown(s: OpenApiSchema): boolean {
