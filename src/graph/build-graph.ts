@@ -6,15 +6,15 @@
 import { DEFAULT_INSTANCE_GROUP } from '../api/constants.js';
 import type { OpenApiSchema } from '../api/openapi.js';
 import type { ResourceGraphDefinition, RgdResource } from '../api/rgd.js';
-import { buildStatusSchema } from '../crd/status-schema.js';
-import { crdNamesFor, synthesizeCrd } from '../crd/synthesize.js';
+import { buildStatusSchema } from '../crd/index.js';
+import { crdNamesFor, synthesizeCrd } from '../crd/index.js';
 import type { Issue } from '../lib/issue.js';
 import { err, ok } from '../lib/result.js';
 import type { Result } from '../lib/result.js';
 import { deepFreeze } from '../schema/inline-refs.js';
 import type { ResolvedKind, SchemaResolver } from '../schema/types.js';
 import { formatGvk } from '../schema/types.js';
-import { buildSpecSchema } from '../simpleschema/build.js';
+import { buildSpecSchema } from '../simpleschema/index.js';
 import { compileNode } from './compile-node.js';
 import type { NodeDraft } from './compile-node.js';
 import { compileStatus } from './compile-status.js';

@@ -3,8 +3,8 @@
 // runtime placement) are applied here on the parsed result, never on message text.
 
 import type { OpenApiSchema } from '../api/openapi.js';
-import { compileExpression } from '../cel/compile.js';
-import type { CompiledExpression, VariableDecl } from '../cel/compile.js';
+import { compileExpression } from '../cel/index.js';
+import type { CompiledExpression, VariableDecl } from '../cel/index.js';
 import type { IssueList } from './issues.js';
 import { Codes, msg } from './messages.js';
 

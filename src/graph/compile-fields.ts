@@ -3,7 +3,7 @@
 // string parts in string templates, and apply the omit() placement rules (spec/03 §1.2, §6.3).
 
 import type { OpenApiSchema } from '../api/openapi.js';
-import { isAssignable } from '../cel/schema-types.js';
+import { isAssignable } from '../cel/index.js';
 import type { FieldDescriptor } from '../expr/field-descriptors.js';
 import { compileAt } from './cel-port.js';
 import type { CompiledExpression, ExprContext, Variables } from './cel-port.js';

@@ -4,7 +4,7 @@
 // provenance of each dependency edge, so a cycle can quote the expression that closes it.
 
 import type { OpenApiSchema } from '../api/openapi.js';
-import { schemaOfCelType } from '../cel/schema-types.js';
+import { schemaOfCelType } from '../cel/index.js';
 import { describeString, findFieldDescriptors } from '../expr/field-descriptors.js';
 import type { FieldDescriptor } from '../expr/field-descriptors.js';
 import type { ResolvedKind } from '../schema/types.js';

@@ -3,7 +3,7 @@
 // custom conditions exist (later stage).
 
 import type { OpenApiSchema } from '../api/openapi.js';
-import { schemaOfCelType } from '../cel/schema-types.js';
+import { schemaOfCelType } from '../cel/index.js';
 import { findFieldDescriptors } from '../expr/field-descriptors.js';
 import { appendSegment } from '../expr/path.js';
 import { deepEqual, isPlainObject } from '../lib/json.js';

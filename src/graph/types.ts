@@ -4,7 +4,7 @@
 // never re-parses YAML or re-checks types. All objects are frozen.
 
 import type { OpenApiSchema } from '../api/openapi.js';
-import type { CompiledExpression } from '../cel/compile.js';
+import type { CompiledExpression } from '../cel/index.js';
 import type { PathSegment } from '../expr/path.js';
 import type { JsonObject } from '../lib/json.js';
 import type { Gvk } from '../schema/types.js';

@@ -36,7 +36,10 @@ export function documentFromServer(
 }
 
 /** Component name per kind of this group-version, from x-kubernetes-group-version-kind. */
-function componentsByKind(groupVersion: string, schemas: Record<string, unknown>): Map<string, string> {
+export function componentsByKind(
+  groupVersion: string,
+  schemas: Record<string, unknown>,
+): Map<string, string> {
   const [g, v] = groupVersion.includes('/') ? groupVersion.split('/') : ['', groupVersion];
   const out = new Map<string, string>();
   for (const [name, s] of Object.entries(schemas)) {

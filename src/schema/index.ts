@@ -18,7 +18,7 @@ export {
 export { ChainSchemaResolver } from './chain-resolver.js';
 export { CrdSchemaResolver } from './crd-resolver.js';
 export { LiveSchemaResolver } from './live-resolver.js';
-export type { JsonGetter, LiveResolverOptions } from './live-resolver.js';
-export { documentFromServer, discoveryResources, stripDocs } from './from-server.js';
+export type { JsonGetter, LiveResolverOptions, RestMapper, RestMapping } from './live-resolver.js';
+export { componentsByKind, documentFromServer, discoveryResources, stripDocs } from './from-server.js';
 export { LruTtlCache } from './lru-cache.js';
 export { OBJECT_META_SCHEMA, CLUSTER_OBJECT_META_SCHEMA, withObjectEnvelope } from './object-meta.js';

@@ -1,14 +1,17 @@
 // Resolves kinds against a live API server (spec/03 §6.1): the group-version's /openapi/v3
-// document and its discovery list, cached per group-version (LRU 500 entries, TTL 5 minutes).
-// A kind that is not found triggers one refresh (a CRD may just have been installed); CRD events
-// call invalidate(). The HTTP client is injected so schema/ does not depend on kube/'s API.
+// document for the schema, API discovery for plural and scope. Documents are cached per
+// group-version (LRU 500 entries, TTL 5 minutes); a kind that is not found triggers one refresh
+// (a CRD may just have been installed), and CRD events call invalidate(). The HTTP client and,
+// optionally, the REST mapper are injected, so schema/ does not depend on kube/'s API: pass
+// `{ getJson: (path) => kube.request({ method: 'GET', path }) }` and a mapper over kube/'s
+// Discovery to share its cache.
 
 import { errorMessage } from '../lib/errors.js';
 import { isPlainObject } from '../lib/json.js';
 import { err, ok } from '../lib/result.js';
 import type { Result } from '../lib/result.js';
-import { DocumentKinds } from './document.js';
-import { documentFromServer } from './from-server.js';
+import { componentsByKind, discoveryResources } from './from-server.js';
+import { RefInliner } from './inline-refs.js';
 import { LruTtlCache } from './lru-cache.js';
 import { groupVersionOf } from './types.js';
 import type { Gvk, ResolvedKind, SchemaResolver } from './types.js';
@@ -18,22 +21,38 @@ export interface JsonGetter {
   getJson(path: string): Promise<unknown>;
 }
 
+export interface RestMapping {
+  readonly plural: string;
+  readonly namespaced: boolean;
+}
+
+/** Plural and scope of a kind; undefined when the server does not serve it. */
+export type RestMapper = (gvk: Gvk) => Promise<RestMapping | undefined>;
+
 export interface LiveResolverOptions {
   readonly client: JsonGetter;
+  /** Defaults to reading `/api/v1` or `/apis/<group>/<version>` through `client`. */
+  readonly restMapper?: RestMapper;
   readonly maxEntries?: number;
   readonly ttlMs?: number;
   readonly now?: () => number;
 }
 
+interface GroupVersionEntry {
+  readonly inliner: RefInliner;
+  readonly components: ReadonlyMap<string, string>;
+  /** From discovery when no REST mapper was injected. */
+  readonly mappings?: ReadonlyMap<string, RestMapping>;
+  readonly resolved: Map<string, ResolvedKind>;
+}
+
 const INDEX_KEY = '';
 
 export class LiveSchemaResolver implements SchemaResolver {
-  private readonly docs: LruTtlCache<string, Promise<DocumentKinds>>;
+  private readonly docs: LruTtlCache<string, Promise<GroupVersionEntry | undefined>>;
   private readonly index: LruTtlCache<string, Promise<Record<string, string>>>;
-  private readonly client: JsonGetter;
 
-  constructor(options: LiveResolverOptions) {
-    this.client = options.client;
+  constructor(private readonly options: LiveResolverOptions) {
     const cacheOptions = {
       maxEntries: options.maxEntries ?? 500,
       ttlMs: options.ttlMs ?? 5 * 60_000,
@@ -60,38 +79,65 @@ export class LiveSchemaResolver implements SchemaResolver {
   }
 
   private async lookup(gvk: Gvk, gv: string): Promise<Result<ResolvedKind, string>> {
-    let doc: DocumentKinds;
+    const notFound = `no matches for kind "${gvk.kind}" in version "${gv}"`;
     try {
-      const d = await this.document(gv);
-      if (!d) return err(`no matches for kind "${gvk.kind}" in version "${gv}"`);
-      doc = d;
+      const entry = await this.entry(gv);
+      const component = entry?.components.get(gvk.kind);
+      if (!entry || component === undefined) return err(notFound);
+      const cached = entry.resolved.get(gvk.kind);
+      if (cached) return ok(cached);
+      const mapping = this.options.restMapper
+        ? await this.options.restMapper(gvk)
+        : entry.mappings?.get(gvk.kind);
+      const schema = entry.inliner.component(component);
+      if (!mapping || !schema) return err(notFound);
+      const resolved = Object.freeze({ schema, plural: mapping.plural, namespaced: mapping.namespaced });
+      entry.resolved.set(gvk.kind, resolved);
+      return ok(resolved);
     } catch (e) {
       return err(`failed to fetch schema of ${gv}: ${errorMessage(e)}`);
     }
-    const r = doc.resolve(gvk.kind);
-    return typeof r === 'string' ? err(r) : ok(r);
   }
 
-  private async document(gv: string): Promise<DocumentKinds | undefined> {
-    const paths = await this.paths();
-    const url = paths[gv.includes('/') ? `apis/${gv}` : `api/${gv}`];
-    if (url === undefined) return undefined;
+  private async entry(gv: string): Promise<GroupVersionEntry | undefined> {
     const cached = this.docs.get(gv);
     if (cached) return cached;
-    const discoveryPath = gv.includes('/') ? `/apis/${gv}` : `/api/${gv}`;
-    const p = Promise.all([this.client.getJson(url), this.client.getJson(discoveryPath)]).then(
-      ([openapi, discovery]) => new DocumentKinds(documentFromServer(gv, openapi, discovery)),
-    );
+    const url = (await this.paths())[gv.includes('/') ? `apis/${gv}` : `api/${gv}`];
+    if (url === undefined) return undefined;
+    const p = this.fetchEntry(gv, url);
     this.docs.set(gv, p);
     p.catch(() => this.docs.delete(gv));
     return p;
+  }
+
+  private async fetchEntry(gv: string, url: string): Promise<GroupVersionEntry> {
+    const { client } = this.options;
+    const discoveryPath = gv.includes('/') ? `/apis/${gv}` : `/api/${gv}`;
+    const [openapi, discovery] = await Promise.all([
+      client.getJson(url),
+      this.options.restMapper ? Promise.resolve(undefined) : client.getJson(discoveryPath),
+    ]);
+    const components =
+      isPlainObject(openapi) && isPlainObject(openapi['components']) ? openapi['components'] : {};
+    const schemas = isPlainObject(components['schemas']) ? components['schemas'] : {};
+    const mappings = this.options.restMapper
+      ? undefined
+      : new Map(
+          discoveryResources(discovery).map((r) => [r.kind, { plural: r.plural, namespaced: r.namespaced }]),
+        );
+    return {
+      inliner: new RefInliner(schemas),
+      components: componentsByKind(gv, schemas),
+      ...(mappings ? { mappings } : {}),
+      resolved: new Map(),
+    };
   }
 
   /** `/openapi/v3` index: group-version path (`apis/apps/v1`) → server-relative URL with hash. */
   private paths(): Promise<Record<string, string>> {
     const cached = this.index.get(INDEX_KEY);
     if (cached) return cached;
-    const p = this.client.getJson('/openapi/v3').then((root) => {
+    const p = this.options.client.getJson('/openapi/v3').then((root) => {
       const out: Record<string, string> = {};
       const paths = isPlainObject(root) && isPlainObject(root['paths']) ? root['paths'] : {};
       for (const [k, v] of Object.entries(paths)) {
