@@ -10,6 +10,7 @@
 import type { Environment } from '@marcbachmann/cel-js';
 import type { OpenApiSchema } from '../api/openapi.js';
 import { hasProperties, isPreserveUnknown, rememberObjectName, schemaKind } from './schema-types.js';
+import { declareObjectTypes } from './registry-access.js';
 
 export interface DeclaredObjects {
   /** cel-js type name of each declared object type → the schema it came from. */
@@ -33,7 +34,8 @@ export class TypeDeclarer implements DeclaredObjects {
 
   /** Registers every object type collected so far; call before registering variables. */
   registerTypes(env: Environment): void {
-    for (const t of this.#pending.splice(0)) env.registerType(t.name, { fields: t.fields });
+    const types = new Map(this.#pending.splice(0).map((t) => [t.name, t.fields]));
+    declareObjectTypes(env, types);
   }
 
   #typeOf(schema: OpenApiSchema | undefined, path: string): string {

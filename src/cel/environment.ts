@@ -13,6 +13,7 @@ import { Environment, type EnvironmentOptions } from '@marcbachmann/cel-js';
 import type { OpenApiSchema } from '../api/openapi.js';
 import { TypeDeclarer } from './declarations.js';
 import { registerLibraries } from './libraries.js';
+import { registerRegistryProbe } from './registry-access.js';
 import { schemaId } from './schema-types.js';
 
 /** Parse limits (spec 03 §8.3); the code-point limit is checked before parsing. */
@@ -48,6 +49,7 @@ function baseEnvironments(omitEnabled: boolean): BaseEnvironments {
   let b = bases.get(omitEnabled);
   if (b === undefined) {
     const base = registerLibraries(new Environment(BASE_OPTIONS), { omitEnabled });
+    registerRegistryProbe(base);
     const functionNames = new Set(base.getDefinitions().functions.map((f) => f.name));
     const evaluation = base.clone({ unlistedVariablesAreDyn: true });
     b = { base, evaluation, functionNames };
@@ -84,15 +86,20 @@ export type TypedEnvironmentResult =
 const CACHE_LIMIT = 512;
 const typedCache = new Map<string, TypedEnvironmentResult>();
 
-/** The type-checking environment for a variable set, from the cache when possible. */
+/**
+ * The type-checking environment for a variable set, from the cache when possible. An environment
+ * declaring more variables serves too (same name, same schema object): unknown identifiers are
+ * found by walking the AST against the requested set, so extra declarations never leak. This
+ * lets `readyWhen` (own id only) reuse the environment built for the templates (all ids).
+ */
 export function typedEnvironment(
   variables: Readonly<Record<string, { readonly schema: OpenApiSchema | undefined }>>,
   omitEnabled: boolean,
 ): TypedEnvironmentResult {
   const names = Object.keys(variables).sort();
-  const key =
-    (omitEnabled ? '1' : '0') + names.map((n) => `|${n}:${schemaKeyOf(variables[n]?.schema)}`).join('');
-  const cached = typedCache.get(key);
+  const ids = names.map((n) => schemaKeyOf(variables[n]?.schema));
+  const key = (omitEnabled ? '1' : '0') + names.map((n, i) => `|${n}:${ids[i]}`).join('');
+  const cached = typedCache.get(key) ?? findSuperset(names, ids, omitEnabled);
   if (cached !== undefined) {
     typedCache.delete(key);
     typedCache.set(key, cached);
@@ -104,7 +111,33 @@ export function typedEnvironment(
     const oldest = typedCache.keys().next().value;
     if (oldest !== undefined) typedCache.delete(oldest);
   }
+  if (result.ok) {
+    supersets.unshift({ omitEnabled, schemaIds: new Map(names.map((n, i) => [n, ids[i] ?? 0])), result });
+    if (supersets.length > SUPERSET_CANDIDATES) supersets.pop();
+  }
   return result;
+}
+
+interface SupersetCandidate {
+  readonly omitEnabled: boolean;
+  readonly schemaIds: ReadonlyMap<string, number>;
+  readonly result: TypedEnvironmentResult;
+}
+
+// The most recently built environments, searched for one that declares a superset.
+const SUPERSET_CANDIDATES = 16;
+const supersets: SupersetCandidate[] = [];
+
+function findSuperset(
+  names: readonly string[],
+  ids: readonly number[],
+  omitEnabled: boolean,
+): TypedEnvironmentResult | undefined {
+  for (const c of supersets) {
+    if (c.omitEnabled !== omitEnabled) continue;
+    if (names.every((n, i) => c.schemaIds.get(n) === ids[i])) return c.result;
+  }
+  return undefined;
 }
 
 function schemaKeyOf(schema: OpenApiSchema | undefined): number {
