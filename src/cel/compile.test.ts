@@ -180,3 +180,21 @@ describe('compileExpression issues', () => {
     expect(off.ok).toBe(false);
   });
 });
+
+describe('compileExpression messages', () => {
+  it('spells types the cel-go way in type errors', () => {
+    const r = compileExpression('schema.spec.env == [1]', { variables });
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.error.message).toBe('no such overload: map(string, string) == list(int)');
+    const ts = compileExpression('schema.metadata.creationTimestamp + 1', { variables });
+    if (!ts.ok) expect(ts.error.message).toBe('no such overload: timestamp + int');
+  });
+
+  it('declares recursive schemas', () => {
+    const node = { type: 'object' as const, properties: { name: { type: 'string' as const } } };
+    Object.assign(node.properties, { children: { type: 'array', items: node } });
+    const c = compile('t.children[0].children.map(c, c.name)', { t: { schema: node } });
+    expect(String(c.outputType)).toBe('list(string)');
+    expect(compileExpression('t.children[0].nope', { variables: { t: { schema: node } } }).ok).toBe(false);
+  });
+});

@@ -10,6 +10,7 @@
 import type { Environment } from '@marcbachmann/cel-js';
 import type { OpenApiSchema } from '../api/openapi.js';
 import { hasProperties, isPreserveUnknown, rememberObjectName, schemaKind } from './schema-types.js';
+import { schemaFingerprint } from './fingerprint.js';
 import { declareObjectTypes } from './registry-access.js';
 
 export interface DeclaredObjects {
@@ -25,6 +26,7 @@ interface PendingType {
 export class TypeDeclarer implements DeclaredObjects {
   readonly objects = new Map<string, OpenApiSchema>();
   readonly #names = new Map<OpenApiSchema, string>();
+  readonly #byFingerprint = new Map<string, string>();
   readonly #pending: PendingType[] = [];
 
   /** The cel-js type string of a variable declared with `schema`; registers object types. */
@@ -66,8 +68,16 @@ export class TypeDeclarer implements DeclaredObjects {
   #objectType(schema: OpenApiSchema, path: string): string {
     const existing = this.#names.get(schema);
     if (existing !== undefined) return existing;
+    // Structurally equal copies (resolvers may hand out fresh objects) share one type.
+    const fingerprint = schemaFingerprint(schema);
+    const same = this.#byFingerprint.get(fingerprint);
+    if (same !== undefined) {
+      this.#names.set(schema, same);
+      return same;
+    }
     const name = this.#uniqueName(path);
     this.#names.set(schema, name);
+    this.#byFingerprint.set(fingerprint, name);
     this.objects.set(name, schema);
     rememberObjectName(schema, name);
     // Null prototype: a property literally named `__proto__` must stay an ordinary field.

@@ -14,7 +14,7 @@ import type { OpenApiSchema } from '../api/openapi.js';
 import { TypeDeclarer } from './declarations.js';
 import { registerLibraries } from './libraries.js';
 import { registerRegistryProbe } from './registry-access.js';
-import { schemaId } from './schema-types.js';
+import { schemaFingerprint } from './fingerprint.js';
 
 /** Parse limits (spec 03 §8.3); the code-point limit is checked before parsing. */
 export const MAX_EXPRESSION_CODE_POINTS = 100_000;
@@ -97,7 +97,7 @@ export function typedEnvironment(
   omitEnabled: boolean,
 ): TypedEnvironmentResult {
   const names = Object.keys(variables).sort();
-  const ids = names.map((n) => schemaKeyOf(variables[n]?.schema));
+  const ids = names.map((n) => schemaFingerprint(variables[n]?.schema));
   const key = (omitEnabled ? '1' : '0') + names.map((n, i) => `|${n}:${ids[i]}`).join('');
   const cached = typedCache.get(key) ?? findSuperset(names, ids, omitEnabled);
   if (cached !== undefined) {
@@ -112,7 +112,7 @@ export function typedEnvironment(
     if (oldest !== undefined) typedCache.delete(oldest);
   }
   if (result.ok) {
-    supersets.unshift({ omitEnabled, schemaIds: new Map(names.map((n, i) => [n, ids[i] ?? 0])), result });
+    supersets.unshift({ omitEnabled, schemaIds: new Map(names.map((n, i) => [n, ids[i] ?? ''])), result });
     if (supersets.length > SUPERSET_CANDIDATES) supersets.pop();
   }
   return result;
@@ -120,7 +120,7 @@ export function typedEnvironment(
 
 interface SupersetCandidate {
   readonly omitEnabled: boolean;
-  readonly schemaIds: ReadonlyMap<string, number>;
+  readonly schemaIds: ReadonlyMap<string, string>;
   readonly result: TypedEnvironmentResult;
 }
 
@@ -130,7 +130,7 @@ const supersets: SupersetCandidate[] = [];
 
 function findSuperset(
   names: readonly string[],
-  ids: readonly number[],
+  ids: readonly string[],
   omitEnabled: boolean,
 ): TypedEnvironmentResult | undefined {
   for (const c of supersets) {
@@ -138,10 +138,6 @@ function findSuperset(
     if (names.every((n, i) => c.schemaIds.get(n) === ids[i])) return c.result;
   }
   return undefined;
-}
-
-function schemaKeyOf(schema: OpenApiSchema | undefined): number {
-  return schema === undefined ? 0 : schemaId(schema);
 }
 
 function buildTypedEnvironment(

@@ -5,13 +5,35 @@ import { fromCelJsTypeName } from './types.js';
 
 const noObjects = new Map<string, never>();
 const NO_SUCH_KEY = 'No such key: ';
+const GENERIC = /\b(list|map|optional|dyn)</g;
+
+// Rewrites every cel-js generic type (`map<string, list<int>>`) in the text, brackets balanced.
+function translateGenerics(message: string): string {
+  let out = '';
+  let from = 0;
+  for (const m of message.matchAll(GENERIC)) {
+    if (m.index < from) continue;
+    let depth = 0;
+    let end = -1;
+    for (let i = m.index + m[0].length - 1; i < message.length; i++) {
+      if (message[i] === '<') depth++;
+      else if (message[i] === '>' && --depth === 0) {
+        end = i + 1;
+        break;
+      }
+    }
+    if (end < 0) break;
+    out += message.slice(from, m.index) + String(fromCelJsTypeName(message.slice(m.index, end), noObjects));
+    from = end;
+  }
+  return out + message.slice(from);
+}
 
 function translateTypeNames(message: string): string {
-  return message.replace(/'([^']+)'/g, (all, name: string) => {
-    if (!/^[\w.@#<>, ]+$/.test(name)) return all;
-    if (!/[<>]|^(null|google\.protobuf\.(Timestamp|Duration))$/.test(name)) return all;
-    return `'${String(fromCelJsTypeName(name, noObjects))}'`;
-  });
+  return translateGenerics(message)
+    .replace(/\bgoogle\.protobuf\.Timestamp\b/g, 'timestamp')
+    .replace(/\bgoogle\.protobuf\.Duration\b/g, 'duration')
+    .replace(/'null'/g, "'null_type'");
 }
 
 /** A type-check message. */

@@ -118,6 +118,7 @@ describe('fromCel', () => {
     ['Inf', 'double("Infinity")', 'double value +Inf cannot be represented in JSON'],
     ['-Inf', '-double("Infinity")', 'double value -Inf cannot be represented in JSON'],
     ['type', 'type(1)', 'unsupported type: type'],
+    ['int beyond int64', 'int(1e30)', 'overflows int64'],
   ])('%s is an error', (_name, expression, message) => {
     const v = celOf(expression);
     expect(() => fromCel(v)).toThrow(ExpressionError);

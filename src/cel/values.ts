@@ -149,6 +149,8 @@ function durationOf(nanos: bigint): unknown {
 export function fromCel(value: unknown): JsonValue {
   switch (typeof value) {
     case 'bigint':
+      // cel-js does not range-check every conversion (`int(1e30)`); never emit a non-int64.
+      if (value > MAX_INT64 || value < MIN_INT64) fail(`int value ${value} overflows int64`);
       return (Number.isSafeInteger(Number(value)) ? Number(value) : value) as JsonValue;
     case 'number':
       if (!Number.isFinite(value)) fail(`double value ${doubleText(value)} cannot be represented in JSON`);
