@@ -29,7 +29,8 @@ export function compileAt(
   issues: IssueList,
 ): CompiledExpression | undefined {
   // omit() is declared everywhere so that a misplaced one gets the specific message below.
-  const r = compileExpression(site.text, { variables: declaredFor(site.text, variables), omitEnabled: true });
+  const declared = declaredFor(site.text, variables);
+  const r = compileExpression(site.text, { variables: declared, omitEnabled: true });
   const report = (code: string, message: string): undefined => {
     issues.add({ code, path: site.path, nodeId: site.nodeId, expression: site.text, message });
     return undefined;
@@ -39,6 +40,13 @@ export function compileAt(
       return report(Codes.runtime, msg.runtimeContext());
     }
     return report(Codes.celCompile, site.wrap ? site.wrap(r.error.message) : r.error.message);
+  }
+  // Guard against an environment declaring more than asked (cel/ reuses superset environments):
+  // the context's variable set is the contract, so check the references against it here too.
+  const unknown = r.value.references.filter((n) => !Object.hasOwn(declared, n));
+  if (unknown.length > 0) {
+    if (unknown.includes('runtime')) return report(Codes.runtime, msg.runtimeContext());
+    return report(Codes.celCompile, `references unknown identifiers: [${unknown.join(', ')}]`);
   }
   if (r.value.functions.includes('omit') && site.context !== 'template') {
     return report(Codes.omit, msg.omitContext());

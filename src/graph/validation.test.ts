@@ -529,3 +529,75 @@ describe('status checks (18)', () => {
     expect(r.value.status.declared).toEqual(['labels', 'mixed', 'name', 'state', 'when']);
   });
 });
+
+describe('externalRef and instance scope', () => {
+  it('externalRef name, namespace and selector values may hold expressions and create edges', async () => {
+    const r = await buildGraph(
+      rgd([
+        cm('base'),
+        {
+          id: 'ref',
+          externalRef: {
+            apiVersion: 'v1',
+            kind: 'ConfigMap',
+            metadata: {
+              namespace: '${base.metadata.namespace}',
+              selector: {
+                matchLabels: { team: '${schema.spec.name}' },
+                matchExpressions: [{ key: 'tier', operator: 'In', values: ['${base.metadata.name}', 'x'] }],
+              },
+            },
+          },
+        },
+      ]),
+      { resolver },
+    );
+    if (!r.ok) throw new Error(r.error.map((i) => i.message).join('\n'));
+    const ref = r.value.nodesById.get('ref');
+    expect(ref?.type).toBe('externalCollection');
+    expect(ref?.dependencies).toEqual(['base']);
+    expect(ref?.fields.map((f) => f.path)).toEqual([
+      'spec.resources[1].externalRef.metadata.namespace',
+      'spec.resources[1].externalRef.metadata.selector.matchLabels.team',
+      'spec.resources[1].externalRef.metadata.selector.matchExpressions[0].values[0]',
+    ]);
+  });
+
+  it('a cluster-scoped instance has no metadata.namespace in `schema`', async () => {
+    const ns = {
+      id: 'ns',
+      template: { apiVersion: 'v1', kind: 'Namespace', metadata: { name: '${schema.metadata.namespace}' } },
+    };
+    const issues = await issuesOf(rgd([ns], { scope: 'Cluster' }));
+    expect(issues.map((i) => [i.code, i.path, i.expression])).toEqual([
+      ['CelCompile', 'spec.resources[0].template.metadata.name', 'schema.metadata.namespace'],
+    ]);
+    const ok = await issuesOf(rgd([ns]));
+    expect(ok).toEqual([]);
+  });
+
+  it('a resource may template another RGD instance through the CRD resolver chain', async () => {
+    const { CrdSchemaResolver } = await import('../schema/crd-resolver.js');
+    const { ChainSchemaResolver } = await import('../schema/chain-resolver.js');
+    const inner = await buildGraph(rgd([cm('a')], { kind: 'Inner', spec: { size: 'integer' } }), {
+      resolver,
+    });
+    if (!inner.ok) throw new Error('inner failed');
+    const chain = new ChainSchemaResolver([new CrdSchemaResolver([inner.value.crd]), resolver]);
+    const outer = rgd([
+      {
+        id: 'inner',
+        template: {
+          apiVersion: 'kro.run/v1alpha1',
+          kind: 'Inner',
+          metadata: { name: 'x' },
+          spec: { size: '${schema.spec.name}' },
+        },
+      },
+    ]);
+    const out = await buildGraph(outer, { resolver: chain });
+    expect(out.ok ? [] : out.error.map((i) => i.message)).toEqual([
+      'type mismatch in resource "inner" at path "spec.size": expression "schema.spec.name" returns type "string" but expected "int"',
+    ]);
+  });
+});
