@@ -143,3 +143,31 @@ describe('buildGraph on kro-style RGDs', () => {
     expect(g.status.inferredSchema.properties?.['workerCount']).toEqual({ type: 'integer' });
   });
 });
+
+describe('buildGraph edge cases', () => {
+  it('accepts an RGD that only defines a CRD', async () => {
+    const g = await compile({
+      apiVersion: 'kro.run/v1alpha1',
+      kind: 'ResourceGraphDefinition',
+      metadata: { name: 'only-crd' },
+      spec: {
+        schema: {
+          apiVersion: 'v1',
+          kind: 'OnlyCrd',
+          group: 'example.com',
+          scope: 'Cluster',
+          spec: { a: 'string' },
+        },
+      },
+    });
+    expect(g.nodes).toEqual([]);
+    expect(g.topologicalOrder).toEqual([]);
+    expect(g.toStatus()).toEqual({ topologicalOrder: [], resources: [] });
+    expect(g.instance).toMatchObject({
+      group: 'example.com',
+      apiVersion: 'example.com/v1',
+      scope: 'Cluster',
+    });
+    expect(g.instanceSchema.properties?.['metadata']?.properties?.['namespace']).toBeUndefined();
+  });
+});

@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { loadDocuments } from './bundled-resolver.js';
+import { BundledSchemaResolver, bundledFileName, loadDocuments } from './bundled-resolver.js';
 import { ChainSchemaResolver } from './chain-resolver.js';
 import { CrdSchemaResolver } from './crd-resolver.js';
 import { documentFromServer, stripDocs } from './from-server.js';
@@ -178,5 +178,21 @@ describe('parseApiVersion', () => {
     expect(parseApiVersion('apps/v1')).toEqual({ group: 'apps', version: 'v1' });
     expect(parseApiVersion('a/b/c')).toBeUndefined();
     expect(parseApiVersion('')).toBeUndefined();
+  });
+});
+
+describe('BundledSchemaResolver', () => {
+  it('loads group-version files lazily from a directory', async () => {
+    const r = new BundledSchemaResolver(fixtures);
+    const ing = await r.resolve({ group: 'networking.k8s.io', version: 'v1', kind: 'Ingress' });
+    expect(ing.ok && ing.value.plural).toBe('ingresses');
+    const missing = await r.resolve({ group: 'batch', version: 'v1', kind: 'Job' });
+    expect(missing).toEqual({ ok: false, error: 'no matches for kind "Job" in version "batch/v1"' });
+  });
+
+  it('names files after the group-version', () => {
+    expect(bundledFileName('v1')).toBe('core_v1.json');
+    expect(bundledFileName('apps/v1')).toBe('apps_v1.json');
+    expect(bundledFileName('networking.k8s.io/v1')).toBe('networking.k8s.io_v1.json');
   });
 });
