@@ -161,6 +161,12 @@ describe('bounded evaluation', () => {
     expect(compile(doubling, s).evaluate({ s: 'x'.repeat(1_000) })).toHaveLength(16_000);
   });
 
+  it('checks what library functions return against the size bounds', () => {
+    const c = compile('lists.range(200000).size()', {});
+    expect(() => c.evaluate({}, { timeoutMs: 0 })).toThrow(BudgetExceededError);
+    expect(compile('lists.range(1000).size()', {}).evaluate({})).toBe(1000n);
+  });
+
   it('lets a finished evaluation through and disables the clock with 0', () => {
     const small = Array.from({ length: 20 }, (_, i) => i);
     const c = compile('l.map(i, l.map(j, i * j)).size()', vars);
