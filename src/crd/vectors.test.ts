@@ -1,3 +1,4 @@
+/* eslint-disable @typescript-eslint/no-explicit-any -- tests walk generated CRDs as untyped JSON */
 // Differential tests of crd/ against kro v0.9.3 (vectors written by hack/ref/simpleschema from
 // kro's own SynthesizeCRD, compat.CompareVersions and flect.Pluralize). Deliberate differences
 // are listed with their reasons.
@@ -65,7 +66,7 @@ function crdFor(schema: RgdSchema, spec: SchemaInput = schema): JsonObject {
  * - status.observedGeneration and status.managedResources: Beyond kro (spec 02 §8).
  */
 function withoutKroTsAdditions(crd: JsonObject): JsonObject {
-  const copy = structuredClone(crd) as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+  const copy = structuredClone(crd) as Record<string, any>;
   const labels = copy['metadata']['labels'] as Record<string, string>;
   for (const k of Object.keys(labels)) if (k.startsWith('kro.run/')) delete labels[k];
   if (Object.keys(labels).length === 0) delete copy['metadata']['labels'];
