@@ -19,6 +19,18 @@ if [ -x "$out/bin/kube-apiserver" ] && [ -x "$out/bin/kube-controller-manager" ]
   echo "$out/bin"; exit 0
 fi
 
+# One build at a time per cache entry: a second caller (another shell, a parallel test run) waits
+# for the first and then reuses its result.
+mkdir -p "$cache_root"
+exec 9>"$cache_root/.build-$key.lock"
+if ! flock -n 9; then
+  echo "control plane: another build of $out is running; waiting for it" >&2
+  flock 9
+fi
+if [ -x "$out/bin/kube-apiserver" ] && [ -x "$out/bin/kube-controller-manager" ] && [ -x "$out/bin/etcd" ] && [ -x "$out/bin/kubectl" ]; then
+  echo "$out/bin"; exit 0
+fi
+
 echo "control plane: cold build of kubernetes $kube_version + etcd $etcd_version with $go_version into $out (several minutes on 2 cores)" >&2
 mkdir -p "$out/tmp"
 rm -rf "$out/bin"
