@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { BundledSchemaResolver, bundledFileName, loadDocuments } from './bundled-resolver.js';
+import { BundledSchemaResolver, bundledDir, bundledFileName, loadDocuments } from './bundled-resolver.js';
 import { ChainSchemaResolver } from './chain-resolver.js';
 import { CrdSchemaResolver } from './crd-resolver.js';
 import { documentFromServer, stripDocs } from './from-server.js';
@@ -32,7 +32,10 @@ describe('StaticSchemaResolver over fixtures', () => {
     const r = await resolver.resolve({ group: '', version: 'v1', kind: 'Service' });
     if (!r.ok) throw new Error(r.error);
     const port = r.value.schema.properties?.['spec']?.properties?.['ports']?.items;
-    expect(port?.properties?.['targetPort']).toEqual({ default: {}, 'x-kubernetes-int-or-string': true });
+    expect(port?.properties?.['targetPort']).toEqual({
+      oneOf: [{ type: 'integer' }, { type: 'string' }],
+      'x-kubernetes-int-or-string': true,
+    });
   });
 
   it('knows cluster-scoped kinds', async () => {
@@ -194,5 +197,27 @@ describe('BundledSchemaResolver', () => {
     expect(bundledFileName('v1')).toBe('core_v1.json');
     expect(bundledFileName('apps/v1')).toBe('apps_v1.json');
     expect(bundledFileName('networking.k8s.io/v1')).toBe('networking.k8s.io_v1.json');
+  });
+});
+
+describe('the committed bundle', () => {
+  it('resolves every built-in kind it lists, refs inlined', async () => {
+    const dir = bundledDir();
+    expect(dir).toBeDefined();
+    const r = new BundledSchemaResolver(dir);
+    const docs = loadDocuments(dir ?? '');
+    expect(docs.length).toBeGreaterThan(15);
+    for (const d of docs) {
+      const [group, version] = d.groupVersion.includes('/')
+        ? d.groupVersion.split('/')
+        : ['', d.groupVersion];
+      for (const k of d.resources) {
+        const out = await r.resolve({ group: group ?? '', version: version ?? '', kind: k.kind });
+        if (!out.ok) throw new Error(`${d.groupVersion} ${k.kind}: ${out.error}`);
+        expect(out.value.plural).toBe(k.plural);
+      }
+    }
+    const ns = await r.resolve({ group: '', version: 'v1', kind: 'Namespace' });
+    expect(ns.ok && ns.value.namespaced).toBe(false);
   });
 });
