@@ -22,3 +22,5 @@ export type { JsonGetter, LiveResolverOptions, RestMapper, RestMapping } from '.
 export { componentsByKind, documentFromServer, discoveryResources, stripDocs } from './from-server.js';
 export { LruTtlCache } from './lru-cache.js';
 export { OBJECT_META_SCHEMA, CLUSTER_OBJECT_META_SCHEMA, withObjectEnvelope } from './object-meta.js';
+export { liveResolverFromKube } from './from-kube.js';
+export type { KubeDiscovery, KubeRequester } from './from-kube.js';
