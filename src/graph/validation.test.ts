@@ -420,12 +420,21 @@ describe('expression checks (15–16, 19)', () => {
   });
 
   it('syntax errors in ${...} carry the path', async () => {
-    const issues = await issuesOf(rgd([cm('x', { data: { a: '${schema.spec.name', b: '${f(${g})}' } })]));
+    const issues = await issuesOf(
+      rgd([
+        cm('x', { data: { a: '${schema.spec.name', b: '${f(${g})}' } }),
+        deploy('d', { replicas: '${x' }),
+      ]),
+    );
     expect(issues.map((i) => [i.path, i.message])).toEqual([
       ['spec.resources[0].template.data.a', 'unterminated expression: "${" at offset 0 has no matching "}"'],
       [
         'spec.resources[0].template.data.b',
         'nested expressions are not allowed unless inside string literals',
+      ],
+      [
+        'spec.resources[1].template.spec.replicas',
+        'unterminated expression: "${" at offset 0 has no matching "}"',
       ],
     ]);
   });
