@@ -1,0 +1,120 @@
+import { describe, expect, it } from 'vitest';
+import type { Gvr, InformerHandlers, KubeObject } from '../kube/index.js';
+import { createLogger } from '../observability/logger.js';
+import { createMetrics } from '../observability/metrics.js';
+import type { InformerLike } from './watch-layer-shared.js';
+import { SharedWatchLayer } from './watch-layer-shared.js';
+
+class FakeInformer implements InformerLike {
+  readonly handlers = new Set<InformerHandlers>();
+  started = false;
+  stopped = false;
+  hasSynced = true;
+  addHandlers(h: InformerHandlers): () => void {
+    this.handlers.add(h);
+    return () => this.handlers.delete(h);
+  }
+  start(): void {
+    this.started = true;
+  }
+  stop(): Promise<void> {
+    this.stopped = true;
+    return Promise.resolve();
+  }
+  list(): KubeObject[] {
+    return [];
+  }
+  waitForSync(): Promise<void> {
+    return Promise.resolve();
+  }
+  add(obj: KubeObject): void {
+    for (const h of this.handlers) h.onAdd?.(obj);
+  }
+  update(old: KubeObject, obj: KubeObject): void {
+    for (const h of this.handlers) h.onUpdate?.(old, obj);
+  }
+}
+
+const CM: Gvr = { group: '', version: 'v1', resource: 'configmaps' };
+const SVC: Gvr = { group: '', version: 'v1', resource: 'services' };
+const obj = (name: string, ns: string, labels: Record<string, string> = {}): KubeObject => ({
+  apiVersion: 'v1',
+  kind: 'ConfigMap',
+  metadata: { name, namespace: ns, labels },
+});
+
+function setup() {
+  const informers = new Map<string, FakeInformer>();
+  const enqueued: string[] = [];
+  const metrics = createMetrics({ defaultMetrics: false });
+  const layer = new SharedWatchLayer({
+    logger: createLogger({ level: 'fatal', encoder: 'json', devel: false }),
+    metrics,
+    enqueue: (k) => enqueued.push(k),
+    createInformer: (gvr) => {
+      const f = new FakeInformer();
+      informers.set(gvr.resource, f);
+      return f;
+    },
+  });
+  return { layer, informers, enqueued, metrics };
+}
+
+const I1 = 'x.test/v1/apps/ns/a';
+const I2 = 'x.test/v1/apps/ns/b';
+
+describe('SharedWatchLayer', () => {
+  it('starts one informer per GVR and routes by name', () => {
+    const { layer, informers, enqueued } = setup();
+    layer.setInterests(I1, [{ gvr: CM, namespace: 'ns', name: 'one' }]);
+    layer.setInterests(I2, [{ gvr: CM, namespace: 'ns', name: 'two' }]);
+    expect(informers.size).toBe(1);
+    expect(layer.watchCount).toBe(1);
+    const cm = informers.get('configmaps');
+    expect(cm?.started).toBe(true);
+    cm?.add(obj('one', 'ns'));
+    cm?.add(obj('one', 'other'));
+    expect(enqueued).toEqual([I1]);
+  });
+
+  it('routes by selector on new or old labels, respecting the namespace', () => {
+    const { layer, informers, enqueued } = setup();
+    layer.setInterests(I1, [{ gvr: CM, namespace: 'ns', selector: { matchLabels: { app: 'web' } } }]);
+    layer.setInterests(I2, [{ gvr: CM, selector: { matchLabels: { app: 'web' } } }]);
+    const cm = informers.get('configmaps');
+    cm?.add(obj('x', 'elsewhere', { app: 'web' }));
+    expect(enqueued).toEqual([I2]);
+    enqueued.length = 0;
+    cm?.update(obj('x', 'ns', { app: 'web' }), obj('x', 'ns', { app: 'db' }));
+    expect(enqueued.sort()).toEqual([I1, I2]);
+    enqueued.length = 0;
+    cm?.update(obj('x', 'ns', { app: 'db' }), obj('x', 'ns', { app: 'db2' }));
+    expect(enqueued).toEqual([]);
+  });
+
+  it('stops an informer when the last interest goes, and replaces interests', async () => {
+    const { layer, informers, metrics } = setup();
+    layer.setInterests(I1, [{ gvr: CM, namespace: 'ns', name: 'one' }]);
+    layer.setInterests(I1, [{ gvr: SVC, namespace: 'ns', name: 'one' }]);
+    expect(informers.get('configmaps')?.stopped).toBe(true);
+    expect(layer.hasWatch(SVC)).toBe(true);
+    const text = await metrics.registry.getSingleMetricAsString('dynamic_controller_instance_watch_count');
+    expect(text).toContain('parent_gvr="x.test/v1, Resource=apps"} 1');
+    layer.dropInstance(I1);
+    expect(layer.watchCount).toBe(0);
+    expect(informers.get('services')?.stopped).toBe(true);
+  });
+
+  it('keeps a registered kind watched without interests', () => {
+    const { layer, informers } = setup();
+    const seen: string[] = [];
+    const reg = layer.registerKind(CM, { onAdd: (o) => seen.push(o.metadata.name ?? '') });
+    layer.setInterests(I1, [{ gvr: CM, namespace: 'ns', name: 'one' }]);
+    layer.dropInstance(I1);
+    expect(layer.hasWatch(CM)).toBe(true);
+    informers.get('configmaps')?.add(obj('z', 'ns'));
+    expect(seen).toEqual(['z']);
+    reg.unregister();
+    expect(layer.hasWatch(CM)).toBe(false);
+  });
+});
