@@ -36,7 +36,8 @@ export interface BuildGraphOptions {
   readonly maxCollectionDimensions?: number;
 }
 
-export const DEFAULT_MAX_COLLECTION_DIMENSIONS = 5;
+// `--rgd-max-collection-dimension-size` default (spec 05 §2).
+export const DEFAULT_MAX_COLLECTION_DIMENSIONS = 10;
 const UPPER_CAMEL = /^[A-Z][a-zA-Z0-9]*$/;
 
 export async function buildGraph(
