@@ -198,3 +198,17 @@ describe('compileExpression messages', () => {
     expect(compileExpression('t.children[0].nope', { variables: { t: { schema: node } } }).ok).toBe(false);
   });
 });
+
+describe('compileExpression declarations', () => {
+  it('rejects an identifier the caller did not declare even after a larger variable set was cached', () => {
+    const spec = { type: 'object', properties: { flag: { type: 'boolean' } } } as const;
+    const wide = {
+      schema: { schema: { type: 'object', properties: { spec } } },
+      dep: { schema: spec },
+    } as const;
+    expect(compileExpression('schema.spec.flag && dep.flag', { variables: wide }).ok).toBe(true);
+    const narrow = compileExpression('schema.spec.flag', { variables: { dep: { schema: spec } } });
+    expect(narrow.ok).toBe(false);
+    if (!narrow.ok) expect(narrow.error.message).toBe('references unknown identifiers: [schema]');
+  });
+});

@@ -94,7 +94,8 @@ export function compileExpression(
   const isBuiltin = (name: string): boolean => isBuiltinName(name, omitEnabled);
   const refs = collectReferences(parsed.value.ast as unknown as CelNode, isBuiltin);
 
-  const unknown = refs.identifiers.filter((n) => !variables.has(n));
+  // Check against what the caller declared, not the (possibly cached, larger) environment's set.
+  const unknown = refs.identifiers.filter((n) => !Object.hasOwn(options.variables, n) || !variables.has(n));
   if (unknown.length > 0) {
     return err({
       kind: 'unknown-identifiers',
