@@ -1,0 +1,87 @@
+// Loads RGDs from YAML files and compiles them with the controller's compiler (graph/buildGraph).
+// RGDs may template each other's instances: every RGD that compiles contributes its generated CRD
+// to the resolver, and RGDs that failed only on unknown kinds are compiled again until nothing
+// changes, so the order of files does not matter.
+
+import type { ResourceGraphDefinition } from '../api/rgd.js';
+import { buildGraph, GraphIssueCodes } from '../graph/index.js';
+import type { CompiledGraph } from '../graph/index.js';
+import type { Issue } from '../lib/issue.js';
+import { isPlainObject } from '../lib/json.js';
+import type { Result } from '../lib/result.js';
+import { CliError } from './io.js';
+import type { CliResolver } from './resolver.js';
+import { readYamlFile } from './yaml-source.js';
+import type { YamlDoc } from './yaml-source.js';
+
+export interface RgdSource {
+  readonly source: YamlDoc;
+  readonly rgd: ResourceGraphDefinition;
+  readonly name: string;
+}
+
+export interface CompiledRgd extends RgdSource {
+  readonly result: Result<CompiledGraph, Issue[]>;
+}
+
+export const RGD_KIND = 'ResourceGraphDefinition';
+
+/** Every RGD document of the files; a file without one is an error. */
+export function loadRgds(files: readonly string[]): RgdSource[] {
+  const out: RgdSource[] = [];
+  for (const file of files) {
+    const docs = readYamlFile(file).filter((d) => isPlainObject(d.value) && d.value['kind'] === RGD_KIND);
+    if (docs.length === 0) throw new CliError(`${file}: no ${RGD_KIND} found`);
+    for (const d of docs) {
+      const rgd = d.value as ResourceGraphDefinition;
+      const name = typeof rgd.metadata?.name === 'string' ? rgd.metadata.name : `<document ${d.index}>`;
+      out.push({ source: d, rgd, name });
+    }
+  }
+  return out;
+}
+
+/** Also the other documents of the files that are CRDs (so a file may carry RGD + CRD). */
+export function crdDocuments(files: readonly string[]): unknown[] {
+  return files.flatMap((f) =>
+    readYamlFile(f)
+      .map((d) => d.value)
+      .filter((v) => isPlainObject(v) && v['kind'] === 'CustomResourceDefinition'),
+  );
+}
+
+export async function compileRgds(
+  sources: readonly RgdSource[],
+  resolver: CliResolver,
+): Promise<CompiledRgd[]> {
+  const results = new Map<RgdSource, Result<CompiledGraph, Issue[]>>();
+  let pending = [...sources];
+  for (;;) {
+    const round = await Promise.all(pending.map((s) => buildGraph(s.rgd, { resolver: resolver.resolver })));
+    let progress = false;
+    pending.forEach((s, i) => {
+      const r = round[i];
+      if (!r) return;
+      results.set(s, r);
+      if (r.ok) {
+        resolver.addCrd(r.value.crd);
+        progress = true;
+      }
+    });
+    pending = pending.filter((s) => {
+      const r = results.get(s);
+      return r !== undefined && !r.ok && r.error.some((i) => i.code === GraphIssueCodes.unresolvedKind);
+    });
+    if (!progress || pending.length === 0) break;
+  }
+  return sources.map((s) => ({ ...s, result: results.get(s) ?? { ok: false, error: [] } }));
+}
+
+/** Compiles exactly one RGD (render/graph/diff): the first RGD of the file. */
+export async function compileOne(file: string, resolver: CliResolver): Promise<CompiledRgd> {
+  const sources = loadRgds([file]);
+  const compiled = await compileRgds(sources, resolver);
+  const first = compiled[0];
+  if (!first) throw new CliError(`${file}: no ${RGD_KIND} found`);
+  return first;
+}

@@ -1,0 +1,26 @@
+// `kro-ts graph <rgd.yaml>`: the compiled graph as text, dot, mermaid or JSON.
+
+import { compileOne } from './compile.js';
+import { formatGraph } from './graph-format.js';
+import type { GraphFormat } from './graph-format.js';
+import { ExitCode } from './io.js';
+import type { CommandContext, ExitCodeValue } from './io.js';
+import { issueText } from './issues.js';
+import { createResolver } from './resolver.js';
+
+export interface GraphOptions {
+  readonly file: string;
+  readonly crdPaths: readonly string[];
+  readonly format: GraphFormat;
+}
+
+export async function runGraph(ctx: CommandContext, options: GraphOptions): Promise<ExitCodeValue> {
+  const resolver = createResolver({ crdPaths: options.crdPaths, schemaDir: ctx.schemaDir });
+  const compiled = await compileOne(options.file, resolver);
+  if (!compiled.result.ok) {
+    ctx.io.err(issueText(compiled.source, compiled.result.error));
+    return ExitCode.invalid;
+  }
+  ctx.io.out(formatGraph(compiled.result.value, options.format));
+  return ExitCode.ok;
+}
