@@ -9,6 +9,7 @@
 #   hack/local-cluster.sh down [--dir DIR]            stop everything and delete DIR
 #
 # DIR defaults to $KRO_TS_CLUSTER_DIR or /tmp/kro-ts-cluster. State lives entirely in DIR.
+# KRO_TS_APISERVER_ARGS adds kube-apiserver flags (the test harness uses it; space-separated).
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 
@@ -135,7 +136,7 @@ case "$cmd" in
       --authorization-mode=RBAC --allow-privileged=true \
       --disable-admission-plugins=ServiceAccount \
       --enable-priority-and-fairness=false --max-requests-inflight=0 --max-mutating-requests-inflight=0 \
-      --delete-collection-workers=4 --v=0
+      --delete-collection-workers=4 --v=0 ${KRO_TS_APISERVER_ARGS:-}
     wait_http "https://127.0.0.1:$api_port/readyz" 90 --cacert "$dir/pki/ca.crt" \
       || { log "kube-apiserver did not become ready; log:"; tail -30 "$dir/logs/kube-apiserver.log" >&2; stop_all; exit 1; }
     write_kubeconfig "$api_port"

@@ -8,7 +8,7 @@
 import type { BackoffOptions } from './backoff.js';
 import { Backoff, sleepUnlessAborted } from './backoff.js';
 import type { ResourceMapping } from './discovery.js';
-import { apiErrorFromStatus, isGone, isNoKindMatch, isNotFound } from './errors.js';
+import { apiErrorFromStatus, isGone, isKubeApiError, isNoKindMatch, isNotFound } from './errors.js';
 import type { Gvk, Gvr } from './gvk.js';
 import { formatApiVersion } from './gvk.js';
 import type { Resources } from './resources.js';
@@ -141,7 +141,14 @@ export class Informer {
           await this.relist(m);
           needList = false;
         }
+        const began = Date.now();
         const gone = await this.watchOnce(m, signal);
+        if (!gone && Date.now() - began < 1000 && !signal.aborted) {
+          // A watch the server (or a proxy) ends at once would otherwise spin.
+          await sleepUnlessAborted(this.backoff.next(), signal);
+        } else if (!gone) {
+          this.backoff.reset();
+        }
         if (gone) {
           this.stats.gone += 1;
           this.opts.logger?.debug({ gvk: this.describe() }, 'watch expired; relisting');
@@ -156,6 +163,9 @@ export class Informer {
         }
         this.stats.errors += 1;
         if (isNotFound(e) || isNoKindMatch(e)) this.forgetMapping();
+        // As client-go's reflector: an error the server reported (rather than a broken
+        // connection or throttling) may mean our version is unusable, so start over with a list.
+        if (isKubeApiError(e) && e.code !== 'Transport' && e.code !== 'TooManyRequests') needList = true;
         this.opts.logger?.warn({ gvk: this.describe(), err: e }, 'list/watch failed; retrying');
         this.emit((h) => h.onError?.(e));
         await sleepUnlessAborted(this.backoff.next(), signal);
@@ -249,14 +259,13 @@ export class Informer {
     this.stats.watches += 1;
     if (signal.aborted || stopRequested) handle.stop();
     // The server accepted the watch: a resumed informer is as synced as it will get.
-    this.markSynced();
+    if (!stopRequested) this.markSynced();
     try {
       await handle.done;
     } finally {
       this.currentWatch = undefined;
     }
     if (failure !== undefined) throw failure;
-    if (!gone) this.backoff.reset();
     return gone;
   }
 

@@ -2,7 +2,7 @@
 
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { KubeObject } from '../../../src/kube/index.js';
-import { createTestNamespace, getKube } from '../../harness/index.js';
+import { createTestNamespace, eventually, getKube } from '../../harness/index.js';
 
 const MANAGER = 'kro-ts-test';
 let ns: string;
@@ -99,8 +99,15 @@ describe('server-side apply', () => {
     expect((updated.spec as { replicas: number }).replicas).toBe(2);
     expect(updated.metadata.generation).toBe(2);
 
-    const again = await resources.apply(deployment(2, 'nginx:2'), { fieldManager: MANAGER, force: true });
-    expect(again.metadata.resourceVersion).toBe(updated.metadata.resourceVersion);
+    // The deployment controller writes status concurrently, so compare against a fresh read and
+    // retry until no status write slipped in between.
+    const ref = { apiVersion: 'apps/v1', kind: 'Deployment', namespace: ns, name: 'web' };
+    const again = await eventually(async () => {
+      const before = await resources.get(ref);
+      const res = await resources.apply(deployment(2, 'nginx:2'), { fieldManager: MANAGER, force: true });
+      expect(res.metadata.resourceVersion).toBe(before.metadata.resourceVersion);
+      return res;
+    });
     expect(again.metadata.generation).toBe(2);
   });
 

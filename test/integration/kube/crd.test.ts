@@ -109,7 +109,12 @@ describe('CRDs and custom resources', () => {
 
   it('creates a custom resource (defaults applied, unknown fields preserved) and writes /status', async () => {
     const { resources } = await getKube();
-    const apiVersion = `${group}/v1`;
+    // A CRD of its own: right after a CRD update the server swaps the kind's storage and briefly
+    // answers 503 "apiserver is shutting down" for it (retryable; the controllers retry).
+    const crGroup = uniqueGroup('cr');
+    deleteAfter({ apiVersion: CRD_API_VERSION, kind: CRD_KIND, name: `widgets.${crGroup}` });
+    await ensureCrd(resources, widgetCrd(crGroup));
+    const apiVersion = `${crGroup}/v1`;
     const ref = { apiVersion, kind: 'Widget', namespace: ns, name: 'w1' };
     const created = await resources.create({
       apiVersion,
