@@ -16,7 +16,9 @@ if (process.argv.includes('--check')) {
     // missing counts as stale
   }
   if (have !== want) {
-    process.stderr.write(`${RGD_CRD_FILE} is stale: run \`npx tsx hack/gen-crds.ts\` and commit the result\n`);
+    process.stderr.write(
+      `${RGD_CRD_FILE} is stale: run \`npx tsx hack/gen-crds.ts\` and commit the result\n`,
+    );
     process.exit(1);
   }
   process.stdout.write(`${RGD_CRD_FILE} is up to date\n`);
