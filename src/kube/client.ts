@@ -57,6 +57,8 @@ export interface KubeClient {
   readonly origin: KubeConfigOrigin;
   /** Sends one request; resolves with the parsed JSON body (undefined when empty). */
   request<T = unknown>(req: KubeRequest): Promise<T>;
+  /** Like request, also giving the HTTP status (apply answers 201 when it created the object). */
+  exchange<T = unknown>(req: KubeRequest): Promise<{ status: number; body: T }>;
   /** Sends one request and hands back the streaming body once a 2xx status arrives (watches). */
   stream(req: KubeRequest): Promise<KubeStream>;
   /** Releases pooled connections. */
@@ -137,6 +139,10 @@ class HttpKubeClient implements KubeClient {
   }
 
   async request<T = unknown>(req: KubeRequest): Promise<T> {
+    return (await this.exchange<T>(req)).body;
+  }
+
+  async exchange<T = unknown>(req: KubeRequest): Promise<{ status: number; body: T }> {
     const timeoutMs = req.timeoutMs ?? this.p.requestTimeoutMs;
     const { res, cancelTimer } = await this.send(req, timeoutMs);
     try {
@@ -149,7 +155,7 @@ class HttpKubeClient implements KubeClient {
       });
       const status = res.statusCode ?? 0;
       if (status >= 400 || status < 200) throw this.errorFor(req, status, text, res);
-      return (text === '' ? undefined : JSON.parse(text)) as T;
+      return { status, body: (text === '' ? undefined : JSON.parse(text)) as T };
     } finally {
       cancelTimer();
     }

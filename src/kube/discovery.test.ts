@@ -12,6 +12,7 @@ function stubClient(lists: Record<string, unknown[] | undefined>): KubeClient & 
     origin: 'flag',
     close: () => undefined,
     stream: () => Promise.reject(new Error('not used')),
+    exchange: () => Promise.reject(new Error('not used')),
     request: <T>(req: KubeRequest): Promise<T> => {
       calls.push(req.path);
       const resources = lists[req.path];

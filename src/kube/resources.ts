@@ -43,6 +43,12 @@ export interface ApplyOptions {
   readonly dryRun?: boolean;
 }
 
+export interface ApplyResult {
+  readonly object: KubeObject;
+  /** True when the apply created the object (the server answered 201). */
+  readonly created: boolean;
+}
+
 export interface DeleteOptions {
   /** Precondition: delete only the object with this UID (409 Conflict otherwise). */
   readonly uid?: string;
@@ -141,6 +147,20 @@ export class Resources {
     });
   }
 
+  /** Server-side apply that also says whether the object was created (HTTP 201) or existed. */
+  async applyDetailed(obj: KubeObject, opts: ApplyOptions): Promise<ApplyResult> {
+    const { status, body } = await this.client.exchange<KubeObject>(
+      await this.buildRequest(refOf(obj), {
+        method: 'PATCH',
+        verb: 'apply',
+        body: obj,
+        contentType: ContentTypes.apply,
+        query: applyQuery(opts),
+      }),
+    );
+    return { object: body, created: status === 201 };
+  }
+
   /** JSON merge patch (RFC 7386): `null` deletes a key; lists are replaced whole. */
   async mergePatch(ref: ObjectRef, patch: unknown, opts: WriteOptions = {}): Promise<KubeObject> {
     return this.send(ref, {
@@ -206,6 +226,10 @@ export class Resources {
   }
 
   private async send(ref: ObjectRef, req: SendSpec): Promise<KubeObject> {
+    return this.client.request<KubeObject>(await this.buildRequest(ref, req));
+  }
+
+  private async buildRequest(ref: ObjectRef, req: SendSpec): Promise<KubeRequest> {
     const gvk = gvkFromApiVersion(ref.apiVersion, ref.kind);
     const m = await this.mapping(gvk);
     const namespace = m.namespaced ? ref.namespace || undefined : undefined;
@@ -227,7 +251,7 @@ export class Resources {
       ...(req.contentType ? { contentType: req.contentType } : {}),
       target: { verb: req.verb, gvk, name: ref.name, ...(namespace ? { namespace } : {}) },
     };
-    return this.client.request<KubeObject>(r);
+    return r;
   }
 }
 

@@ -24,7 +24,9 @@ describe('server-side apply', () => {
       metadata: { name: 'cm', namespace: ns, labels: { app: 'x' } },
       data: { a: '1' },
     };
-    const created = await resources.apply(desired, { fieldManager: MANAGER, force: true });
+    const first = await resources.applyDetailed(desired, { fieldManager: MANAGER, force: true });
+    expect(first.created).toBe(true);
+    const created = first.object;
     expect(created.data).toEqual({ a: '1' });
     expect(created.metadata.uid).toBeTruthy();
     expect(managers(created)).toContain(MANAGER);
@@ -37,11 +39,12 @@ describe('server-side apply', () => {
     expect(updated.metadata.uid).toBe(created.metadata.uid);
     expect(updated.metadata.resourceVersion).not.toBe(created.metadata.resourceVersion);
 
-    const again = await resources.apply(
+    const again = await resources.applyDetailed(
       { ...desired, data: { a: '2', b: '3' } },
       { fieldManager: MANAGER, force: true },
     );
-    expect(again.metadata.resourceVersion).toBe(updated.metadata.resourceVersion);
+    expect(again.created).toBe(false);
+    expect(again.object.metadata.resourceVersion).toBe(updated.metadata.resourceVersion);
 
     // A field no longer applied is released (and removed, as nobody else owns it).
     const shrunk = await resources.apply(
