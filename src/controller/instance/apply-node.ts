@@ -1,0 +1,162 @@
+// The I/O of one planned node in a wave: read the current objects, check ownership and
+// termination, apply with server-side apply (kro.run/applyset, force) and compute readiness on the
+// apply responses; externals are read (GET / LIST) and never written.
+
+import { FieldManagers, Labels } from '../../api/constants.js';
+import type { CompiledNode } from '../../graph/types.js';
+import type { KubeObject } from '../../kube/index.js';
+import { formatLabelSelector, isKubeApiError, isNotFound } from '../../kube/index.js';
+import { errorMessage } from '../../lib/errors.js';
+import type { DesiredItem, ItemReport, NodeOutcome, NodeReport, RuntimeObject } from '../../runtime/index.js';
+import { addOwnerReference, collectionReadiness, scalarReadiness } from '../../runtime/index.js';
+import type { NodePlan } from '../../runtime/index.js';
+import type { RunState } from './run-state.js';
+
+type ItemResult = { kind: 'applied'; object: RuntimeObject } | { kind: 'outcome'; outcome: ItemReport };
+
+const where = (o: RuntimeObject): string =>
+  o.metadata.namespace ? `${o.metadata.namespace}/${o.metadata.name ?? ''}` : (o.metadata.name ?? '');
+
+async function applyItem(run: RunState, node: CompiledNode, desired: DesiredItem): Promise<ItemResult> {
+  const obj = desired.object;
+  const ident = { namespace: obj.metadata.namespace, name: obj.metadata.name };
+  const res = run.deps.kube.resources;
+  const out = (outcome: NodeOutcome): ItemResult => ({ kind: 'outcome', outcome: { ...outcome, ...ident } });
+  try {
+    const live = (await res.tryGet({
+      ...obj,
+      name: obj.metadata.name ?? '',
+      namespace: obj.metadata.namespace,
+    })) as RuntimeObject | undefined;
+    const owner = live?.metadata.labels?.[Labels.applySetPartOf];
+    if (owner !== undefined && owner !== run.applySetId) {
+      const by = live?.metadata.labels?.[Labels.instanceName];
+      const message = `resource belongs to a different ApplySet ${owner}${by ? ` (instance ${by})` : ''}`;
+      return out({ state: 'ERROR', reason: 'OwnershipConflict', message });
+    }
+    if (live?.metadata.deletionTimestamp) {
+      return out({
+        state: 'DELETING',
+        reason: 'ResourceTerminating',
+        message: `${where(live)} is being deleted`,
+      });
+    }
+    const body = addOwnerReference(run.ctx, { child: obj, namespaced: node.namespaced, live });
+    const applied = (await res.apply(body as KubeObject, {
+      fieldManager: FieldManagers.applySet,
+      force: true,
+    })) as RuntimeObject;
+    if (applied.metadata.uid) run.appliedUids.add(applied.metadata.uid);
+    const msg = `${obj.kind} ${where(applied)} (node ${node.id})`;
+    if (!live) run.emit('Normal', 'ResourceCreated', `created ${msg}`);
+    else if (owner === undefined) run.emit('Normal', 'ResourceAdopted', `adopted ${msg}`);
+    return { kind: 'applied', object: applied };
+  } catch (e) {
+    if (isKubeApiError(e) && e.retryable) {
+      run.retrying = true;
+      return out({
+        state: 'IN_PROGRESS',
+        reason: 'ApplyRetrying',
+        message: e.serverMessage || errorMessage(e),
+      });
+    }
+    const message = isKubeApiError(e) ? e.serverMessage : errorMessage(e);
+    run.emit(
+      'Warning',
+      'ApplyFailed',
+      `apply of ${obj.kind} ${where(obj)} (node ${node.id}) failed: ${message}`,
+    );
+    return out({ state: 'ERROR', reason: 'ApplyFailed', message });
+  }
+}
+
+/** Applies a resource or collection node and returns its report (observing it when settled). */
+export async function applyNode(
+  run: RunState,
+  node: CompiledNode,
+  objects: readonly DesiredItem[],
+): Promise<NodeReport> {
+  const results = await Promise.all(objects.map((d) => applyItem(run, node, d)));
+  const failed = results.flatMap((r) => (r.kind === 'outcome' ? [r.outcome] : []));
+  const applied = results.flatMap((r) => (r.kind === 'applied' ? [r.object] : []));
+  if (node.type === 'resource') {
+    const first = failed[0];
+    const obj = objects[0]?.object;
+    const ident = { namespace: obj?.metadata.namespace, name: obj?.metadata.name };
+    if (first) return { id: node.id, ...first, ...ident };
+    const observed = applied[0] as RuntimeObject;
+    return finishScalar(run, node, observed);
+  }
+  if (failed.length > 0) {
+    const worst =
+      failed.find((f) => f.state === 'ERROR') ?? failed.find((f) => f.state === 'DELETING') ?? failed[0];
+    return {
+      id: node.id,
+      state: worst?.state ?? 'ERROR',
+      reason: worst?.reason ?? '',
+      message: worst?.message ?? '',
+      items: failed,
+    };
+  }
+  const r = collectionReadiness(run.ctx, node, { observed: applied, desired: objects.length });
+  if (r.outcome.state === 'SYNCED') run.ctx.observe(node, applied);
+  return { id: node.id, ...r.outcome, items: r.items };
+}
+
+function finishScalar(run: RunState, node: CompiledNode, observed: RuntimeObject): NodeReport {
+  const outcome = scalarReadiness(run.ctx, node, observed);
+  if (outcome.state === 'SYNCED') run.ctx.observe(node, observed);
+  return { id: node.id, ...outcome, namespace: observed.metadata.namespace, name: observed.metadata.name };
+}
+
+/** Reads an external node (by name or by selector). */
+export async function readExternal(
+  run: RunState,
+  node: CompiledNode,
+  plan: Extract<NodePlan, { kind: 'get' | 'list' }>,
+): Promise<NodeReport> {
+  const res = run.deps.kube.resources;
+  try {
+    if (plan.kind === 'get') {
+      const { ref } = plan;
+      const obj = (await res.tryGet({ ...ref, namespace: ref.namespace || undefined })) as
+        RuntimeObject | undefined;
+      if (!obj) {
+        const message = `waiting for external reference "${node.id}": not found`;
+        return {
+          id: node.id,
+          state: 'WAITING_FOR_READINESS',
+          reason: 'ExternalRefNotFound',
+          message,
+          name: ref.name,
+          namespace: ref.namespace || undefined,
+        };
+      }
+      return finishScalar(run, node, obj);
+    }
+    const list = await res.list({
+      apiVersion: plan.apiVersion,
+      kind: plan.kind_,
+      namespace: plan.namespace || undefined,
+      labelSelector: formatLabelSelector(plan.selector),
+    });
+    const items = list.items as RuntimeObject[];
+    const r = collectionReadiness(run.ctx, node, { observed: items, desired: items.length });
+    if (r.outcome.state === 'SYNCED') run.ctx.observe(node, items);
+    return { id: node.id, ...r.outcome, items: r.items };
+  } catch (e) {
+    if (isKubeApiError(e) && e.retryable) {
+      run.retrying = true;
+      return { id: node.id, state: 'IN_PROGRESS', reason: 'ApplyRetrying', message: e.serverMessage };
+    }
+    if (isNotFound(e)) {
+      return {
+        id: node.id,
+        state: 'WAITING_FOR_READINESS',
+        reason: 'ExternalRefNotFound',
+        message: `waiting for external reference "${node.id}": not found`,
+      };
+    }
+    return { id: node.id, state: 'ERROR', reason: 'ExternalRefError', message: errorMessage(e) };
+  }
+}

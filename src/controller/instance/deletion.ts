@@ -1,0 +1,138 @@
+// Deletion (spec 04 §15), driven by the persisted inventory only: no graph, no CEL. Members are
+// deleted in apply-order waves, highest first; the finalizer goes when nothing is left.
+
+import { Annotations, FINALIZER, InstanceConditionTypes as T, Labels } from '../../api/constants.js';
+import type { KubeObject } from '../../kube/index.js';
+import { isConflict, isNotFound, refOf } from '../../kube/index.js';
+import type { InstanceObject, ManagedResourceEntry } from '../../runtime/index.js';
+import { applySetId, readInventory } from '../../runtime/index.js';
+import { getInstance, removeFinalizer, writeStatus } from './instance-io.js';
+import type { Member } from './members.js';
+import { listMembers } from './members.js';
+import { buildStatus, emitConditionEvents } from './status-builder.js';
+import type { InstanceEvents, InstanceReconcilerDeps, InstanceTarget, ReconcileResult } from './types.js';
+
+export class DeletionBlockedError extends Error {
+  readonly code = 'DeletionBlocked';
+}
+
+export function applyOrderOf(o: { metadata: { annotations?: Record<string, string> } }): number {
+  const n = Number(o.metadata.annotations?.[Annotations.applyOrder]);
+  return Number.isInteger(n) && n > 0 ? n : 0;
+}
+
+export async function reconcileDeletion(
+  deps: InstanceReconcilerDeps,
+  opts: { target: InstanceTarget; instance: InstanceObject; emit: InstanceEvents },
+): Promise<ReconcileResult> {
+  const { target, instance } = opts;
+  if (!(instance.metadata.finalizers ?? []).includes(FINALIZER)) return {};
+  const id = applySetId({
+    name: target.name,
+    namespace: target.namespace,
+    kind: target.kind,
+    group: target.group,
+  });
+  const inv = readInventory(instance.metadata, id);
+  if (!inv.ok) {
+    const message = `deletion blocked: validate deletion inventory: ${inv.message}`;
+    await writeDeletionStatus(deps, opts, { message });
+    throw new DeletionBlockedError(message);
+  }
+  const members = await listMembers(deps.kube, {
+    applySetId: id,
+    inventory: inv.inventory,
+    namespace: target.namespace,
+  });
+  if (members.length === 0) {
+    deps.watches.dropInstance(target.key);
+    const fresh = (await getInstance(deps.kube, target)) ?? instance;
+    await removeFinalizer(deps.kube, target, fresh);
+    return {};
+  }
+  const wave = Math.max(...members.map((m) => applyOrderOf(m.object)));
+  const current = members.filter((m) => applyOrderOf(m.object) === wave);
+  let conflict = false;
+  await Promise.all(
+    current.map(async (m) => {
+      if (m.object.metadata.deletionTimestamp) return;
+      const r = await deleteOne(deps, m);
+      if (r === 'conflict') conflict = true;
+      if (r === 'deleted') opts.emit('Normal', 'ResourceDeleted', `deleted ${describe(m)}`);
+    }),
+  );
+  const message = conflict
+    ? 'deletion blocked: deletion encountered UID conflicts; retrying'
+    : 'deleting resources';
+  await writeDeletionStatus(deps, opts, { message, entries: deletionEntries(members, wave) });
+  deps.logger.debug({ wave }, 'deleting apply-order wave');
+  return { requeueAfterMs: deps.config.instanceRequeueIntervalMs || 1000 };
+}
+
+function describe(m: Member): string {
+  const o = m.object;
+  const at = o.metadata.namespace
+    ? `${o.metadata.namespace}/${o.metadata.name ?? ''}`
+    : (o.metadata.name ?? '');
+  return `${o.kind} ${at} (node ${o.metadata.labels?.[Labels.nodeId] ?? ''})`;
+}
+
+async function deleteOne(deps: InstanceReconcilerDeps, m: Member): Promise<'deleted' | 'gone' | 'conflict'> {
+  const o = m.object;
+  try {
+    await deps.kube.resources.delete(refOf(o as KubeObject), {
+      ...(o.metadata.uid ? { uid: o.metadata.uid } : {}),
+      propagationPolicy: 'Background',
+    });
+    return 'deleted';
+  } catch (e) {
+    if (isNotFound(e)) return 'gone';
+    if (isConflict(e)) return 'conflict';
+    throw e;
+  }
+}
+
+function deletionEntries(members: readonly Member[], wave: number): ManagedResourceEntry[] {
+  return members.map((m) => {
+    const o = m.object;
+    const inWave = applyOrderOf(o) === wave;
+    const terminating = o.metadata.deletionTimestamp !== undefined;
+    const fin = o.metadata.finalizers ?? [];
+    const e: ManagedResourceEntry = {
+      id: o.metadata.labels?.[Labels.nodeId] ?? '',
+      apiVersion: o.apiVersion,
+      kind: o.kind,
+      name: o.metadata.name ?? '',
+      state: 'DELETING',
+      reason: !inWave ? 'WaitingForWave' : terminating ? 'ResourceTerminating' : 'Deleting',
+    };
+    if (o.metadata.namespace) e.namespace = o.metadata.namespace;
+    if (terminating && fin.length > 0) e.message = `held by finalizers: ${fin.join(', ')}`;
+    return e;
+  });
+}
+
+async function writeDeletionStatus(
+  deps: InstanceReconcilerDeps,
+  opts: { target: InstanceTarget; instance: InstanceObject; emit: InstanceEvents },
+  s: { message: string; entries?: ManagedResourceEntry[] },
+): Promise<void> {
+  let before: unknown;
+  let after: unknown;
+  await writeStatus(deps.kube, opts.target, (stored) => {
+    before = stored['conditions'];
+    const out = buildStatus(stored, {
+      generation: Number(opts.instance.metadata['generation'] ?? 0),
+      creationTimestamp: String(opts.instance.metadata['creationTimestamp'] ?? ''),
+      deleting: true,
+      conditions: [
+        { type: T.resourcesReady, status: 'Unknown', reason: 'UnderDeletion', message: s.message },
+      ],
+      state: () => 'DELETING',
+      managedResources: s.entries,
+    });
+    after = out['conditions'];
+    return out;
+  });
+  emitConditionEvents(opts.emit, before, after);
+}

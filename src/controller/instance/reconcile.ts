@@ -1,0 +1,191 @@
+// One reconcile of one instance (spec 04 §1). Reads the instance fresh, handles deletion without
+// the graph, ensures the managed metadata before touching any child, then runs the waves, prunes,
+// and writes status only when it changed. Errors are thrown typed: the queue retries with backoff.
+
+import { Annotations, InstanceConditionTypes as T, KRO_TS_VERSION } from '../../api/constants.js';
+import type { ServedGraph } from '../graph-registry.js';
+import type { InstanceKey } from '../instance-key.js';
+import { instanceGvrKey } from '../instance-key.js';
+import {
+  applySetId,
+  evaluateUserStatus,
+  EMPTY_INVENTORY,
+  InstanceContext,
+  instanceState,
+  managedResources,
+  readInventory,
+  resourcesReady,
+} from '../../runtime/index.js';
+import type { InstanceObject } from '../../runtime/index.js';
+import { errorMessage } from '../../lib/errors.js';
+import { ensureManagedMetadata, managedLabels, writeStatus } from './instance-io.js';
+import { mayPrune, prune } from './prune.js';
+import type { RunState } from './run-state.js';
+import type { StatusInput } from './status-builder.js';
+import { buildStatus, emitConditionEvents, emitNodeEvents } from './status-builder.js';
+import type { InstanceEvents, InstanceReconcilerDeps, InstanceTarget, ReconcileResult } from './types.js';
+import { runWaves } from './waves.js';
+
+const SUSPENDED = new Set(['suspended', 'disabled']);
+
+export function isSuspended(instance: InstanceObject): boolean {
+  const v = instance.metadata.annotations?.[Annotations.reconcile];
+  return v !== undefined && SUSPENDED.has(v.toLowerCase());
+}
+
+export interface ReconcileScope {
+  readonly deps: InstanceReconcilerDeps;
+  readonly key: InstanceKey;
+  readonly target: InstanceTarget;
+  readonly instance: InstanceObject;
+  readonly emit: InstanceEvents;
+  readonly signal: AbortSignal;
+}
+
+/** Writes status built from `input` and emits condition / node events. */
+export async function commitStatus(
+  scope: ReconcileScope,
+  input: Omit<StatusInput, 'generation' | 'creationTimestamp' | 'deleting'>,
+): Promise<void> {
+  const meta = scope.instance.metadata;
+  let before: Record<string, unknown> = {};
+  let after: Record<string, unknown> = {};
+  await writeStatus(scope.deps.kube, scope.target, (stored) => {
+    before = stored;
+    after = buildStatus(stored, {
+      ...input,
+      generation: Number(meta['generation'] ?? 0),
+      creationTimestamp: String(meta['creationTimestamp'] ?? ''),
+      deleting: false,
+    });
+    return after;
+  });
+  emitConditionEvents(scope.emit, before['conditions'], after['conditions']);
+  if (input.managedResources) emitNodeEvents(scope.emit, before['managedResources'], input.managedResources);
+}
+
+export async function reconcileUnavailable(
+  scope: ReconcileScope,
+  lookup: { rgdName: string; reason: string; mayRecover: boolean },
+): Promise<ReconcileResult> {
+  await commitStatus(scope, {
+    conditions: [
+      { type: T.graphResolved, status: 'False', reason: 'ResolutionFailed', message: lookup.reason },
+    ],
+    state: () => 'ERROR',
+  });
+  const interval = scope.deps.config.instanceRequeueIntervalMs;
+  return lookup.mayRecover && interval > 0 ? { requeueAfterMs: interval } : {};
+}
+
+const MANAGED = {
+  type: T.instanceManaged,
+  status: 'True',
+  reason: 'Managed',
+  message: 'instance is properly managed with finalizers and labels',
+} as const;
+const RESOLVED = {
+  type: T.graphResolved,
+  status: 'True',
+  reason: 'Resolved',
+  message: 'runtime graph created and all resources resolved',
+} as const;
+
+export async function reconcileServed(scope: ReconcileScope, served: ServedGraph): Promise<ReconcileResult> {
+  const { deps, target } = scope;
+  const graph = served.graph;
+  const id = applySetId({
+    name: target.name,
+    namespace: target.namespace,
+    kind: target.kind,
+    group: target.group,
+  });
+  let instance: InstanceObject;
+  try {
+    instance = await ensureManagedMetadata(deps.kube, {
+      target,
+      instance: scope.instance,
+      labels: managedLabels({ rgdUid: served.rgdUid, rgdName: served.rgdName, kroVersion: KRO_TS_VERSION }),
+      applySetId: id,
+      kroVersion: KRO_TS_VERSION,
+    });
+  } catch (e) {
+    const message = `finalizer/labeling failed: ${errorMessage(e)}`;
+    await commitStatus(scope, {
+      conditions: [
+        { type: T.instanceManaged, status: 'False', reason: 'ManagementFailed', message },
+        RESOLVED,
+      ],
+      state: () => 'ERROR',
+    });
+    throw e;
+  }
+  if (isSuspended(instance)) {
+    await commitStatus(scope, {
+      conditions: [
+        MANAGED,
+        RESOLVED,
+        {
+          type: T.resourcesReady,
+          status: 'False',
+          reason: 'ReconciliationSuspended',
+          message: 'reconciliation suspended via kro.run/reconcile annotation',
+        },
+      ],
+      state: () => 'IN_PROGRESS',
+      declared: graph.status.declared,
+    });
+    return {};
+  }
+  const recorded = readInventory(instance.metadata, id);
+  const ctx = new InstanceContext(graph, instance, {
+    timeoutMs: deps.config.celEvalTimeoutMs,
+    maxCollectionSize: deps.config.rgdMaxCollectionSize,
+    ownerReferences: deps.config.ownerReferences,
+    kroVersion: KRO_TS_VERSION,
+  });
+  const run: RunState = {
+    deps,
+    ctx,
+    target,
+    applySetId: id,
+    inventory: recorded.ok ? recorded.inventory : EMPTY_INVENTORY,
+    current: EMPTY_INVENTORY,
+    reports: new Map(),
+    appliedUids: new Set(),
+    identities: new Map(),
+    interests: new Map(),
+    emit: scope.emit,
+    retrying: false,
+    waves: 0,
+    signal: scope.signal,
+  };
+  deps.watches.setInterests(target.key, []);
+  await runWaves(run);
+  const conflicts = mayPrune(run) ? await prune(run) : false;
+  return finish(scope, run, conflicts);
+}
+
+async function finish(scope: ReconcileScope, run: RunState, conflicts: boolean): Promise<ReconcileResult> {
+  const { deps } = scope;
+  const graph = run.ctx.graph;
+  deps.watches.setInterests(scope.target.key, [...run.interests.values()]);
+  const user = evaluateUserStatus(run.ctx);
+  const rr = resourcesReady(graph, run.reports, user.errors);
+  const mr = managedResources(graph, run.reports, deps.config.statusMaxManagedResources);
+  await commitStatus(scope, {
+    conditions: [MANAGED, RESOLVED, { type: T.resourcesReady, ...rr }],
+    state: (ready) =>
+      instanceState({ ready, reports: run.reports.values(), statusError: user.errors.length > 0 }),
+    userFields: user.fields,
+    managedResources: mr,
+    declared: graph.status.declared,
+  });
+  deps.metrics.instanceReconcileWaves.observe({ gvr: scope.target.gvrLabel }, run.waves);
+  const waiting = [...run.reports.values()].some((r) => r.state !== 'SYNCED' && r.state !== 'SKIPPED');
+  const interval = deps.config.instanceRequeueIntervalMs;
+  if ((waiting || conflicts || run.retrying) && interval > 0) return { requeueAfterMs: interval };
+  return {};
+}
+
+export { instanceGvrKey };

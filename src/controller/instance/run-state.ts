@@ -1,0 +1,46 @@
+// The mutable state of one reconcile: node reports, the recorded inventory, applied UIDs, watch
+// interests and flags. Created per reconcile; never shared between instances.
+
+import type { CompiledNode } from '../../graph/types.js';
+import type { Gvr } from '../../kube/index.js';
+import type { InstanceContext, Inventory, NodeReport } from '../../runtime/index.js';
+import type { WatchInterest } from '../watch-layer.js';
+import type { InstanceEvents, InstanceReconcilerDeps, InstanceTarget } from './types.js';
+
+export interface RunState {
+  readonly deps: InstanceReconcilerDeps;
+  readonly ctx: InstanceContext;
+  readonly target: InstanceTarget;
+  readonly applySetId: string;
+  /** What the instance's ApplySet annotations record (the union once grown). */
+  inventory: Inventory;
+  /** What this reconcile applies (the set the inventory shrinks to after a clean prune). */
+  current: Inventory;
+  readonly reports: Map<string, NodeReport>;
+  readonly appliedUids: Set<string>;
+  /** identity → node id, across the whole reconcile. */
+  readonly identities: Map<string, string>;
+  readonly interests: Map<string, WatchInterest>;
+  readonly emit: InstanceEvents;
+  /** A retryable apply error happened: requeue. */
+  retrying: boolean;
+  waves: number;
+  readonly signal: AbortSignal;
+}
+
+export function gvrOf(node: CompiledNode): Gvr {
+  return { group: node.gvk.group, version: node.gvk.version, resource: node.plural };
+}
+
+/** Registers an interest (deduplicated) and pushes the whole set to the watch layer. */
+export function addInterests(run: RunState, interests: readonly WatchInterest[]): void {
+  let changed = false;
+  for (const i of interests) {
+    const key = JSON.stringify(i);
+    if (!run.interests.has(key)) {
+      run.interests.set(key, i);
+      changed = true;
+    }
+  }
+  if (changed) run.deps.watches.setInterests(run.target.key, [...run.interests.values()]);
+}

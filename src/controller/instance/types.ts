@@ -1,0 +1,39 @@
+// Dependencies and shared shapes of the instance reconciler.
+
+import type { Config } from '../../config.js';
+import type { Kube } from '../../kube/index.js';
+import type { EventRecorder } from '../../observability/events.js';
+import type { Logger } from '../../observability/logger.js';
+import type { Metrics } from '../../observability/metrics.js';
+import type { GraphRegistry } from '../graph-registry.js';
+import type { WatchLayer } from '../watch-layer.js';
+
+export interface InstanceReconcilerDeps {
+  readonly kube: Kube;
+  readonly graphs: GraphRegistry;
+  readonly watches: WatchLayer;
+  readonly events: EventRecorder;
+  readonly logger: Logger;
+  readonly metrics: Metrics;
+  readonly config: Config;
+}
+
+export interface ReconcileResult {
+  requeueAfterMs?: number;
+}
+
+/** How the instance itself is addressed (from discovery, no graph needed). */
+export interface InstanceTarget {
+  readonly apiVersion: string;
+  readonly kind: string;
+  readonly group: string;
+  readonly namespaced: boolean;
+  readonly namespace: string;
+  readonly name: string;
+  /** Key for the watch layer. */
+  readonly key: string;
+  readonly gvrLabel: string;
+}
+
+/** Emits one event about the instance. */
+export type InstanceEvents = (type: 'Normal' | 'Warning', reason: string, message: string) => void;

@@ -1,0 +1,22 @@
+// runtime/: one instance, one reconcile, no I/O (spec 04). The controller drives the waves and
+// does the reads and writes; everything that decides (activation, includeWhen, forEach,
+// rendering, child metadata, readiness, ApplySet formulas, status) lives here so it is testable
+// without a cluster and reusable by the offline CLI.
+
+export * from './types.js';
+export { InstanceContext } from './context.js';
+export type { RuntimeOptions } from './context.js';
+export { ExpressionCache, evaluateExpression, truthOf } from './evaluate.js';
+export type { EvalOutcome, EvaluateContext } from './evaluate.js';
+export { evaluateConditions, evaluateIncludeWhen, evaluateReadyWhen, SYNCED } from './conditions.js';
+export { expandForEach } from './for-each.js';
+export { renderTemplate } from './render.js';
+export { addOwnerReference, childLabels, decorateChild, mayOwn, resolveNamespace } from './child-metadata.js';
+export { identityOf, planNode } from './plan.js';
+export type { DesiredItem, LabelSelector, NodePlan } from './plan.js';
+export { collectionReadiness, scalarReadiness } from './readiness.js';
+export * from './applyset.js';
+export { evaluateUserStatus } from './user-status.js';
+export type { UserStatus } from './user-status.js';
+export { instanceState, managedResources, MAX_MESSAGE, resourcesReady, truncate } from './status.js';
+export type { ConditionValue } from './status.js';
