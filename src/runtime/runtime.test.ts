@@ -109,10 +109,17 @@ describe('rendering FrontendAppV2', () => {
     ctx.observe(g.nodesById.get('configMap')!, obj);
     const dep = plan(ctx, 'deployment', { configMap: 'SYNCED' });
     if (dep.kind !== 'apply') throw new Error('expected apply');
-    const d = dep.objects[0]!.object as Record<string, any>;
-    expect(d['spec'].replicas).toBe(2);
-    expect(d['spec'].template.spec.containers[0].image).toBe('nginx:1.27');
-    expect(d['spec'].template.spec.containers[0].envFrom[0].configMapRef.name).toBe('web-config');
+    const d = dep.objects[0]!.object;
+    expect(d).toMatchObject({
+      spec: {
+        replicas: 2,
+        template: {
+          spec: {
+            containers: [{ image: 'nginx:1.27', envFrom: [{ configMapRef: { name: 'web-config' } }] }],
+          },
+        },
+      },
+    });
     // Readiness: availableReplicas missing → pending; equal → synced.
     const node = g.nodesById.get('deployment')!;
     expect(scalarReadiness(ctx, node, d as never)).toMatchObject({
