@@ -37,3 +37,5 @@ export type { RateLimiter } from './rate-limiter.js';
 export { TokenBucket } from './rate-limiter.js';
 export type { Kube } from './connect.js';
 export { connectKube, kubeFromClient } from './connect.js';
+export type { InformerLease } from './informer-pool.js';
+export { InformerPool } from './informer-pool.js';

@@ -4,7 +4,14 @@
 
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { KubeClient, KubeObject, WatchEvent } from '../../../src/kube/index.js';
-import { apiErrorFromStatus, GoneError, Informer, openWatch, resourcePath } from '../../../src/kube/index.js';
+import {
+  apiErrorFromStatus,
+  GoneError,
+  Informer,
+  InformerPool,
+  openWatch,
+  resourcePath,
+} from '../../../src/kube/index.js';
 import {
   compactEtcd,
   createTestNamespace,
@@ -191,6 +198,51 @@ describe('informer', () => {
     await eventually(() => expect(names(inf)).toEqual(['g3', 'g4']));
     expect(rec.events.slice(-2)).toEqual(['add g4', 'delete g2']);
     expect(rec.errors).toEqual([]);
+  });
+
+  it('a pool shares one informer per key, replays the cache to late users, and stops after the last release', async () => {
+    const { resources } = await getKube();
+    await resources.apply(configMap('p1', { v: '1' }, { set: 'pool' }), {
+      fieldManager: MANAGER,
+      force: true,
+    });
+    const pool = new InformerPool(resources);
+    registerCleanup(() => pool.stopAll());
+    const opts = {
+      target: { group: '', version: 'v1', kind: 'ConfigMap' },
+      namespace: ns,
+      labelSelector: 'set=pool',
+    } as const;
+    const first: string[] = [];
+    const second: string[] = [];
+    const a = pool.acquire(opts, {
+      onAdd: (o) => first.push(`add ${o.metadata.name}`),
+      onSynced: () => first.push('synced'),
+    });
+    await a.informer.waitForSync();
+    const b = pool.acquire(opts, {
+      onAdd: (o) => second.push(`add ${o.metadata.name}`),
+      onSynced: () => second.push('synced'),
+    });
+    expect(b.informer).toBe(a.informer);
+    expect(pool.size).toBe(1);
+    expect(second).toEqual(['add p1', 'synced']);
+
+    await resources.apply(configMap('p2', { v: '1' }, { set: 'pool' }), {
+      fieldManager: MANAGER,
+      force: true,
+    });
+    await eventually(() => {
+      expect(first).toEqual(['add p1', 'synced', 'add p2']);
+      expect(second).toEqual(['add p1', 'synced', 'add p2']);
+    });
+    expect(a.informer.stats.lists).toBe(1);
+
+    await a.release();
+    await a.release();
+    expect(pool.size).toBe(1);
+    await b.release();
+    expect(pool.size).toBe(0);
   });
 
   it('stop() ends the loop and later changes are not delivered', async () => {
