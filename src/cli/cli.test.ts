@@ -5,6 +5,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { KRO_TS_VERSION } from '../api/constants.js';
 import { runCli } from './run.js';
 
 const schemaDir = fileURLToPath(new URL('../../test/fixtures/openapi/', import.meta.url));
@@ -20,7 +21,9 @@ async function run(argv: string[]): Promise<{ code: number; stdout: string; stde
 
 async function golden(name: string, argv: string[]): Promise<void> {
   const r = await run(argv);
-  const actual = `$ kro-ts ${argv.join(' ')}\nexit: ${r.code}\n--- stdout\n${r.stdout}--- stderr\n${r.stderr}`;
+  // The version label changes with every release; the goldens should not.
+  const out = `$ kro-ts ${argv.join(' ')}\nexit: ${r.code}\n--- stdout\n${r.stdout}--- stderr\n${r.stderr}`;
+  const actual = out.replaceAll(`kro.run/kro-version: ${KRO_TS_VERSION}`, 'kro.run/kro-version: <version>');
   const file = `${goldenDir}${name}.txt`;
   if (process.env['UPDATE_GOLDEN'] === '1' || !existsSync(file)) writeFileSync(file, actual);
   expect(actual).toBe(readFileSync(file, 'utf8'));
@@ -53,6 +56,64 @@ const cases: [string, string[]][] = [
   ['graph-mermaid', ['graph', `${F}/rgds/webapp.yaml`, '-o', 'mermaid']],
   ['graph-json', ['graph', `${F}/rgds/frontend-app-v2.yaml`, '--format', 'json']],
   ['graph-invalid', ['graph', `${F}/invalid/cycle.yaml`]],
+  ['render-frontend', ['render', `${F}/rgds/frontend-app-v2.yaml`, `${F}/instances/frontend.yaml`]],
+  [
+    'render-frontend-bad-tag',
+    ['render', `${F}/rgds/frontend-app-v2.yaml`, `${F}/instances/frontend-bad-tag.yaml`],
+  ],
+  ['render-webapp-pending', ['render', `${F}/rgds/webapp.yaml`, `${F}/instances/webapp.yaml`]],
+  [
+    'render-webapp-observed',
+    ['render', `${F}/rgds/webapp.yaml`, `${F}/instances/webapp.yaml`, '--observed', `${F}/observed`],
+  ],
+  [
+    'render-webapp-include-when-false',
+    [
+      'render',
+      '-f',
+      `${F}/rgds/webapp.yaml`,
+      '-i',
+      `${F}/instances/webapp-no-ingress.yaml`,
+      '--observed',
+      `${F}/observed`,
+    ],
+  ],
+  ['render-invalid-rgd', ['render', `${F}/invalid/cycle.yaml`, `${F}/instances/frontend.yaml`]],
+  ['usage-render-one-file', ['render', `${F}/rgds/webapp.yaml`]],
+  [
+    'diff-breaking',
+    [
+      'diff',
+      `${F}/rgds/frontend-app-v2.yaml`,
+      `${F}/rgds/frontend-app-v2-next.yaml`,
+      `${F}/instances/frontend.yaml`,
+    ],
+  ],
+  [
+    'diff-spec-form',
+    [
+      'diff',
+      '-f',
+      `${F}/rgds/frontend-app-v2-next.yaml`,
+      '--old',
+      `${F}/rgds/frontend-app-v2.yaml`,
+      '-i',
+      `${F}/instances/frontend.yaml`,
+      '--observed',
+      `${F}/observed`,
+    ],
+  ],
+  ['diff-none', ['diff', `${F}/rgds/webapp.yaml`, `${F}/rgds/webapp.yaml`, `${F}/instances/webapp.yaml`]],
+  ['diff-crd-only', ['diff', `${F}/rgds/frontend-app-v2.yaml`, `${F}/rgds/frontend-app-v2-next.yaml`]],
+  [
+    'diff-invalid-instance',
+    [
+      'diff',
+      `${F}/rgds/frontend-app-v2.yaml`,
+      `${F}/rgds/frontend-app-v2-next.yaml`,
+      `${F}/instances/frontend-bad-tag.yaml`,
+    ],
+  ],
 ];
 
 describe('kro-ts CLI golden outputs', () => {
@@ -62,6 +123,25 @@ describe('kro-ts CLI golden outputs', () => {
 });
 
 describe('kro-ts CLI exit codes', () => {
+  it("render rejects `tag: 1.0` with kube-apiserver's message and field path", async () => {
+    const r = await run(['render', `${F}/rgds/frontend-app-v2.yaml`, `${F}/instances/frontend-bad-tag.yaml`]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toContain(
+      ':13:12: spec.values.deployment.tag: Invalid value: "number": spec.values.deployment.tag in body must be of type string: "number"',
+    );
+  });
+
+  it('diff exits 3 on changes and 0 without', async () => {
+    expect(
+      (await run(['diff', `${F}/rgds/webapp.yaml`, `${F}/rgds/webapp.yaml`, `${F}/instances/webapp.yaml`]))
+        .code,
+    ).toBe(0);
+    const r = await run(['diff', `${F}/rgds/frontend-app-v2.yaml`, `${F}/rgds/frontend-app-v2-next.yaml`]);
+    expect(r.code).toBe(3);
+    expect(r.stdout).toContain('PROPERTY_REMOVED');
+  });
+
   it('help exits 0', async () => {
     const r = await run(['--help']);
     expect(r.code).toBe(0);
