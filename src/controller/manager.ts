@@ -1,0 +1,271 @@
+// The instance controller's manager (spec 05 §1, §4; spec 04 §14): one work queue with
+// `--dynamic-controller-concurrent-reconciles` workers shared by every generated kind. The RGD
+// controller registers a kind with its served graph, swaps the graph atomically (re-enqueueing
+// every instance) and deregisters it. Instance watches come from the shared watch layer; an
+// update enqueues only when metadata.generation changed or the `kro.run/reconcile` suspension
+// flipped. Keys of kinds that are not registered are dropped unreconciled.
+
+import { Annotations } from '../api/constants.js';
+import type { Config } from '../config.js';
+import type { Gvr, InformerHandlers, Kube, KubeObject } from '../kube/index.js';
+import { isNotFound } from '../kube/index.js';
+import { KroError } from '../lib/errors.js';
+import type { EventRecorder } from '../observability/events.js';
+import type { Logger } from '../observability/logger.js';
+import type { Metrics } from '../observability/metrics.js';
+import { gvrLabel } from '../observability/metrics.js';
+import type { GraphRegistry, ServedGraph } from './graph-registry.js';
+import { gvrKeyOf, MutableGraphRegistry } from './graph-registry.js';
+import type { InstanceKey } from './instance-key.js';
+import { formatInstanceKey, instanceGvrKey, parseInstanceKey } from './instance-key.js';
+import type { ShutdownResult } from './queue.js';
+import { WorkQueue } from './queue.js';
+import type { WatchLayer } from './watch-layer.js';
+import type { InformerLike } from './watch-layer-shared.js';
+import { SharedWatchLayer } from './watch-layer-shared.js';
+
+export interface InstanceReconciler {
+  reconcile(key: InstanceKey, ctx: { signal: AbortSignal }): Promise<{ requeueAfterMs?: number }>;
+}
+
+export interface InstanceReconcilerDeps {
+  readonly kube: Kube;
+  readonly graphs: GraphRegistry;
+  readonly watches: WatchLayer;
+  readonly events: EventRecorder;
+  readonly logger: Logger;
+  readonly metrics: Metrics;
+  readonly config: Config;
+}
+
+export type InstanceReconcilerFactory = (deps: InstanceReconcilerDeps) => InstanceReconciler;
+
+export interface ManagerOptions {
+  readonly kube: Kube;
+  readonly config: Config;
+  readonly logger: Logger;
+  readonly metrics: Metrics;
+  readonly events: EventRecorder;
+  /** Defaults to the instance engineer's `createInstanceReconciler` when it exists. */
+  readonly reconcilerFactory?: InstanceReconcilerFactory;
+}
+
+interface Registration {
+  readonly gvr: Gvr;
+  readonly informer: InformerLike;
+  readonly unregister: () => void;
+}
+
+const SUSPENDED = new Set(['suspended', 'disabled']);
+
+export function isSuspended(obj: KubeObject | undefined): boolean {
+  const v = obj?.metadata.annotations?.[Annotations.reconcile];
+  return v !== undefined && SUSPENDED.has(v.toLowerCase());
+}
+
+/** Loads src/controller/instance when present (it is written alongside this module). */
+export async function loadInstanceReconcilerFactory(): Promise<InstanceReconcilerFactory | undefined> {
+  const path = './instance/index.js';
+  try {
+    const mod = (await import(path)) as { createInstanceReconciler?: InstanceReconcilerFactory };
+    return mod.createInstanceReconciler;
+  } catch {
+    return undefined;
+  }
+}
+
+export class InstanceManager {
+  readonly registry = new MutableGraphRegistry();
+  readonly watches: SharedWatchLayer;
+  readonly queue: WorkQueue;
+  private readonly kinds = new Map<string, Registration>();
+  private readonly log: Logger;
+  private reconciler: InstanceReconciler | undefined;
+  private resyncTimer: ReturnType<typeof setInterval> | undefined;
+
+  constructor(private readonly options: ManagerOptions) {
+    this.log = options.logger.child({ logger: 'instance-controller' });
+    this.watches = new SharedWatchLayer({
+      kube: options.kube,
+      logger: options.logger.child({ logger: 'watch' }),
+      metrics: options.metrics,
+      enqueue: (key) => this.queue.add(key),
+    });
+    const c = options.config;
+    this.queue = new WorkQueue({
+      name: 'instance-controller',
+      workers: c.dynamicControllerConcurrentReconciles,
+      handler: (key, ctx) => this.reconcileKey(key, ctx.signal),
+      logger: this.log,
+      backoff: { minDelayMs: c.rateLimiterMinDelayMs, maxDelayMs: c.rateLimiterMaxDelayMs },
+      maxRetries: c.queueMaxRetries,
+      rateLimit: { perSecond: c.rateLimiterRateLimit, burst: c.rateLimiterBurstLimit },
+      metrics: options.metrics,
+      metricsStyle: { kind: 'dynamic-controller', gvrOf: gvrLabelOfKey },
+      isExpectedError: (e) => e instanceof KroError || isNotFound(e),
+    });
+    if (options.reconcilerFactory) this.reconciler = options.reconcilerFactory(this.deps());
+  }
+
+  /** Resolves the instance reconciler (if not injected) and starts workers and resync. */
+  async start(): Promise<void> {
+    if (this.reconciler === undefined) {
+      const factory = await loadInstanceReconcilerFactory();
+      if (factory) this.reconciler = factory(this.deps());
+      else this.log.warn({}, 'Instance reconciler not available; instances are not reconciled');
+    }
+    this.queue.start();
+    const periodMs = this.options.config.defaultResyncPeriodSeconds * 1000;
+    if (periodMs > 0) {
+      this.resyncTimer = setInterval(() => this.resyncAll(), periodMs);
+      this.resyncTimer.unref();
+    }
+  }
+
+  /** Stops taking work, drains for up to `timeoutMs`, stops all watches. */
+  async shutdown(timeoutMs: number): Promise<ShutdownResult> {
+    if (this.resyncTimer) clearInterval(this.resyncTimer);
+    const result = await this.queue.shutdown(timeoutMs);
+    for (const r of this.kinds.values()) r.unregister();
+    this.kinds.clear();
+    await this.watches.stop();
+    return result;
+  }
+
+  isRegistered(gvrKey: string): boolean {
+    return this.kinds.has(gvrKey);
+  }
+
+  /** Registers (or, when registered, replaces) the kind's graph; instances are (re)enqueued. */
+  registerKind(served: ServedGraph): void {
+    const gvr = gvrOfGraph(served);
+    const key = gvrKeyOf(gvr);
+    if (this.kinds.has(key)) {
+      this.registry.setServed(key, served);
+      this.enqueueAll(key);
+      return;
+    }
+    this.registry.setServed(key, served);
+    const { informer, unregister } = this.watches.registerKind(gvr, this.instanceHandlers(gvr));
+    this.kinds.set(key, { gvr, informer, unregister });
+    this.options.metrics.dynamicGvrCount.set(this.kinds.size);
+    this.options.metrics.dynamicHandlerAttachTotal.inc({ type: 'instance' });
+    this.options.metrics.dynamicHandlerCount.set({ type: 'instance' }, this.kinds.size);
+    this.log.info(
+      { gvr: gvrLabel(gvr.group, gvr.version, gvr.resource), rgd: served.rgdName },
+      'Registered kind',
+    );
+  }
+
+  /**
+   * The kind's RGD has no graph to serve (restart with an invalid spec): instances are watched
+   * and reconciled so they can report it, and re-enqueued once a graph is registered.
+   */
+  registerUnavailable(gvr: Gvr, entry: { rgdName: string; reason: string; mayRecover: boolean }): void {
+    const key = gvrKeyOf(gvr);
+    if (this.registry.lookup(key)?.kind === 'served') return;
+    this.registry.setUnavailable(key, entry);
+    if (this.kinds.has(key)) return;
+    const { informer, unregister } = this.watches.registerKind(gvr, this.instanceHandlers(gvr));
+    this.kinds.set(key, { gvr, informer, unregister });
+    this.options.metrics.dynamicGvrCount.set(this.kinds.size);
+  }
+
+  /** Atomic swap: reconciles that already started keep the graph they looked up. */
+  replaceGraph(served: ServedGraph): void {
+    this.registerKind(served);
+  }
+
+  /** Instances keep existing; nothing reconciles them until the kind is registered again. */
+  deregisterKind(gvrKey: string): void {
+    const r = this.kinds.get(gvrKey);
+    this.registry.remove(gvrKey);
+    if (r === undefined) return;
+    for (const obj of r.informer.list()) this.watches.dropInstance(this.keyOf(r.gvr, obj));
+    r.unregister();
+    this.kinds.delete(gvrKey);
+    this.options.metrics.dynamicGvrCount.set(this.kinds.size);
+    this.options.metrics.dynamicHandlerDetachTotal.inc({ type: 'instance' });
+    this.options.metrics.dynamicHandlerCount.set({ type: 'instance' }, this.kinds.size);
+    this.log.info({ gvr: gvrKey }, 'Deregistered kind');
+  }
+
+  /** Instances of a registered kind as the watch cache sees them (metadata only). */
+  async listInstances(gvrKey: string): Promise<KubeObject[]> {
+    const r = this.kinds.get(gvrKey);
+    if (r === undefined) return [];
+    await r.informer.waitForSync();
+    return r.informer.list();
+  }
+
+  enqueueAll(gvrKey: string): void {
+    const r = this.kinds.get(gvrKey);
+    if (r === undefined) return;
+    for (const obj of r.informer.list()) this.queue.add(this.keyOf(r.gvr, obj));
+  }
+
+  private resyncAll(): void {
+    for (const key of this.kinds.keys()) this.enqueueAll(key);
+  }
+
+  private deps(): InstanceReconcilerDeps {
+    const { kube, events, logger, metrics, config } = this.options;
+    return {
+      kube,
+      graphs: this.registry,
+      watches: this.watches,
+      events,
+      logger: logger.child({ logger: 'instance-controller' }),
+      metrics,
+      config,
+    };
+  }
+
+  private keyOf(gvr: Gvr, obj: KubeObject): string {
+    return formatInstanceKey({
+      group: gvr.group,
+      version: gvr.version,
+      plural: gvr.resource,
+      namespace: obj.metadata.namespace ?? '',
+      name: obj.metadata.name ?? '',
+    });
+  }
+
+  private instanceHandlers(gvr: Gvr): InformerHandlers {
+    return {
+      onAdd: (obj) => this.queue.add(this.keyOf(gvr, obj)),
+      onUpdate: (old, obj) => {
+        if (old.metadata.generation !== obj.metadata.generation || isSuspended(old) !== isSuspended(obj)) {
+          this.queue.add(this.keyOf(gvr, obj));
+          return;
+        }
+        this.log.debug(
+          { name: obj.metadata.name, namespace: obj.metadata.namespace, generation: obj.metadata.generation },
+          'Skipping update due to unchanged generation',
+        );
+      },
+      onDelete: (obj) => this.queue.add(this.keyOf(gvr, obj)),
+    };
+  }
+
+  private async reconcileKey(text: string, signal: AbortSignal): Promise<{ requeueAfterMs?: number } | void> {
+    const key = parseInstanceKey(text);
+    if (!this.kinds.has(instanceGvrKey(key))) return undefined;
+    if (this.reconciler === undefined) return undefined;
+    return this.reconciler.reconcile(key, { signal });
+  }
+}
+
+function gvrOfGraph(served: ServedGraph): Gvr {
+  const i = served.graph.instance;
+  return { group: i.group, version: i.version, resource: i.plural };
+}
+
+function gvrLabelOfKey(text: string): string {
+  try {
+    const k = parseInstanceKey(text);
+    return gvrLabel(k.group, k.version, k.plural);
+  } catch {
+    return text;
+  }
+}

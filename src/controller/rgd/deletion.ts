@@ -1,0 +1,112 @@
+// Deleting an RGD (spec 01 §10). Default: deregister the kind and remove the finalizer; the CRD
+// and instances stay. With --allow-crd-deletion and a CRD labelled for this RGD: delete every
+// instance while the kind is still registered (so each goes through ordered deletion), requeue
+// until none is left, then deregister, delete the CRD and remove the finalizer (kro difference,
+// bug fix: kro deregisters first and leaves the CRD hanging).
+
+import { FINALIZER, Labels, RgdConditionTypes as C } from '../../api/constants.js';
+import type { ResourceGraphDefinition } from '../../api/rgd.js';
+import { isNoKindMatch, isNotFound } from '../../kube/index.js';
+import type { KubeObject } from '../../kube/index.js';
+import { EventReasons } from '../../observability/events.js';
+import type { ReconcileResult } from '../queue.js';
+import type { RgdContext } from './context.js';
+import { instanceGvrOf, rgdRef } from './context.js';
+import { crdRef } from './ensure-crd.js';
+import { emit, writeStatusWithMetrics } from './reconcile.js';
+import { RgdStatusDraft } from './status.js';
+
+export async function finalizeRgd(
+  cx: RgdContext,
+  rgd: ResourceGraphDefinition,
+): Promise<ReconcileResult | void> {
+  const name = rgd.metadata.name ?? '';
+  if (!(rgd.metadata.finalizers ?? []).includes(FINALIZER)) {
+    cx.memory.delete(name);
+    return undefined;
+  }
+  const started = performance.now();
+  const kind = instanceGvrOf(rgd);
+  const gvrKey = `${kind.gvr.group}/${kind.gvr.version}/${kind.gvr.resource}`;
+  if (cx.config.allowCrdDeletion) {
+    const crd = await cx.kube.resources.tryGet(crdRef(kind.crdName));
+    if (crd?.metadata.labels?.[Labels.rgdName] === name) {
+      const remaining = await listInstances(cx, kind);
+      if (remaining.length > 0) {
+        await deleteInstances(cx, kind, remaining);
+        const draft = new RgdStatusDraft(rgd, cx.now());
+        draft.set({
+          type: C.kindReady,
+          status: 'False',
+          reason: 'Deleting',
+          message: `deleting ${remaining.length} instances before the CRD`,
+        });
+        await writeStatusWithMetrics(cx, rgd, draft);
+        return { requeueAfterMs: Math.max(cx.config.rgdProgressRequeueDelayMs, 1) };
+      }
+      cx.manager.deregisterKind(gvrKey);
+      await deleteIgnoringNotFound(cx, crdRef(kind.crdName));
+      emit(cx, rgd, {
+        type: 'Normal',
+        reason: EventReasons.crdDeleted,
+        message: `deleted CRD ${kind.crdName}`,
+      });
+    }
+  }
+  cx.manager.deregisterKind(gvrKey);
+  const finalizers = (rgd.metadata.finalizers ?? []).filter((f) => f !== FINALIZER);
+  try {
+    await cx.kube.resources.mergePatch(rgdRef(name), {
+      metadata: { finalizers, resourceVersion: rgd.metadata.resourceVersion },
+    });
+  } catch (e) {
+    if (!isNotFound(e)) throw e;
+  }
+  cx.memory.delete(name);
+  cx.metrics.rgdDeletionsTotal.inc({ name });
+  cx.metrics.rgdDeletionDuration.observe({ name }, (performance.now() - started) / 1000);
+  cx.logger.info({ rgd: name }, 'RGD finalized');
+  return undefined;
+}
+
+async function listInstances(cx: RgdContext, kind: ReturnType<typeof instanceGvrOf>): Promise<KubeObject[]> {
+  try {
+    const list = await cx.kube.resources.list({
+      apiVersion: kind.apiVersion,
+      kind: kind.kind,
+      metadataOnly: true,
+    });
+    return list.items;
+  } catch (e) {
+    if (isNotFound(e) || isNoKindMatch(e)) return [];
+    throw e;
+  }
+}
+
+async function deleteInstances(
+  cx: RgdContext,
+  kind: ReturnType<typeof instanceGvrOf>,
+  items: readonly KubeObject[],
+): Promise<void> {
+  for (const item of items) {
+    if (item.metadata.deletionTimestamp !== undefined) continue;
+    // Metadata-only list items are PartialObjectMetadata: address them by the instance kind.
+    await deleteIgnoringNotFound(cx, {
+      apiVersion: kind.apiVersion,
+      kind: kind.kind,
+      name: item.metadata.name ?? '',
+      namespace: item.metadata.namespace,
+    });
+  }
+}
+
+async function deleteIgnoringNotFound(
+  cx: RgdContext,
+  ref: { apiVersion: string; kind: string; name: string; namespace?: string | undefined },
+): Promise<void> {
+  try {
+    await cx.kube.resources.delete(ref);
+  } catch (e) {
+    if (!isNotFound(e)) throw e;
+  }
+}
