@@ -1,7 +1,7 @@
-import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { loadKubeConfig } from './kubeconfig.js';
 
 function kubeconfigFile(dir: string, file: string, server: string): string {
@@ -27,6 +27,7 @@ describe('loadKubeConfig', () => {
   const home = join(dir, 'home');
   mkdirSync(join(home, '.kube'), { recursive: true });
   kubeconfigFile(join(home, '.kube'), 'config', 'https://home:6443');
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it('prefers the flag, then KUBECONFIG, then ~/.kube/config', () => {
     const a = loadKubeConfig({ kubeconfigPath: flag, env: { KUBECONFIG: env, HOME: home } });
