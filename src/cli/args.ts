@@ -4,7 +4,7 @@
 import { parseArgs } from 'node:util';
 import { CliError, ExitCode } from './io.js';
 
-export const COMMANDS = ['validate', 'render', 'graph', 'diff'] as const;
+export const COMMANDS = ['validate', 'render', 'graph', 'diff', 'generate'] as const;
 export type CommandName = (typeof COMMANDS)[number];
 
 export const USAGE = `Usage: kro-ts <command> [options]
@@ -16,13 +16,15 @@ Commands:
   render <rgd.yaml> <instance.yaml> [--observed <dir>] [--crds <dir|file>]...
       Default and validate the instance against the generated CRD, then print the manifests the
       controller would apply, in waves. Exit 0 rendered, 1 invalid.
+  generate crd <rgd.yaml> [--crds <dir|file>]...
+      Print the instance CRD the controller would create for the RGD.
   graph <rgd.yaml> [--format text|dot|mermaid|json] [--crds <dir|file>]...
       Nodes, edges, topological order and apply waves.
   diff <old-rgd.yaml> <new-rgd.yaml> [instance.yaml...] [--observed <dir>] [--crds <dir|file>]...
       The CRD change report with its breaking classification, then per instance the manifests
       that would be created, changed or pruned. Exit 0 no change, 3 changes, 1 error.
 
-Spec forms: validate -f <rgd>...; render -f <rgd> -i <instance>; graph -f <rgd> -o <format>;
+Spec forms: validate -f <rgd>...; generate crd -f <rgd>; render -f <rgd> -i <instance>; graph -f <rgd> -o <format>;
 diff -f <new-rgd> --old <old-rgd> -i <instance>...
 Common options:
   --crds, --crd <path>   CRD file or directory of CRD files (repeatable)

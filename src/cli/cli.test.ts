@@ -5,6 +5,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
 import { KRO_TS_VERSION } from '../api/constants.js';
 import { runCli } from './run.js';
 
@@ -56,6 +57,8 @@ const cases: [string, string[]][] = [
   ['graph-mermaid', ['graph', `${F}/rgds/webapp.yaml`, '-o', 'mermaid']],
   ['graph-json', ['graph', `${F}/rgds/frontend-app-v2.yaml`, '--format', 'json']],
   ['graph-invalid', ['graph', `${F}/invalid/cycle.yaml`]],
+  ['generate-crd-invalid', ['generate', 'crd', '-f', `${F}/invalid/id-error.yaml`]],
+  ['usage-generate', ['generate', 'crds', `${F}/rgds/webapp.yaml`]],
   ['render-frontend', ['render', `${F}/rgds/frontend-app-v2.yaml`, `${F}/instances/frontend.yaml`]],
   [
     'render-frontend-bad-tag',
@@ -140,6 +143,17 @@ describe('kro-ts CLI exit codes', () => {
     const r = await run(['diff', `${F}/rgds/frontend-app-v2.yaml`, `${F}/rgds/frontend-app-v2-next.yaml`]);
     expect(r.code).toBe(3);
     expect(r.stdout).toContain('PROPERTY_REMOVED');
+  });
+
+  it('generate crd prints the instance CRD', async () => {
+    const r = await run(['generate', 'crd', `${F}/rgds/frontend-app-v2.yaml`]);
+    expect(r.code).toBe(0);
+    const crd = parse(r.stdout) as { kind: string; metadata: { name: string }; spec: { scope: string } };
+    expect([crd.kind, crd.metadata.name, crd.spec.scope]).toEqual([
+      'CustomResourceDefinition',
+      'frontendappv2s.kro.run',
+      'Namespaced',
+    ]);
   });
 
   it('help exits 0', async () => {

@@ -5,7 +5,7 @@ import { parseCommandLine, oneOf, usageError, USAGE } from './args.js';
 import type { ParsedArgs } from './args.js';
 import { runDiff } from './diff.js';
 import { GRAPH_FORMATS } from './graph-format.js';
-import { runGraph } from './graph-command.js';
+import { runGenerateCrd, runGraph } from './graph-command.js';
 import { CliError, ExitCode } from './io.js';
 import type { CliIo, CommandContext, ExitCodeValue } from './io.js';
 import { runRender } from './render.js';
@@ -70,6 +70,14 @@ function dispatch(ctx: CommandContext, a: ParsedArgs): Promise<ExitCodeValue> {
         crdPaths: a.crdPaths,
         observedDir: a.observed,
       });
+    }
+    case 'generate': {
+      const [what, ...files] = a.positionals;
+      const file = [...a.filenames, ...files][0];
+      if (what !== 'crd' || file === undefined || a.filenames.length + files.length > 1) {
+        throw usageError('usage: kro-ts generate crd <rgd.yaml>');
+      }
+      return runGenerateCrd(ctx, { file, crdPaths: a.crdPaths });
     }
     case 'diff': {
       const flagForm = a.old !== undefined;
