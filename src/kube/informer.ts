@@ -165,7 +165,7 @@ export class Informer {
         if (isNotFound(e) || isNoKindMatch(e)) this.forgetMapping();
         // As client-go's reflector: an error the server reported (rather than a broken
         // connection or throttling) may mean our version is unusable, so start over with a list.
-        if (isKubeApiError(e) && e.code !== 'Transport' && e.code !== 'TooManyRequests') needList = true;
+        if (isKubeApiError(e) && e.status > 0 && e.code !== 'TooManyRequests') needList = true;
         this.opts.logger?.warn({ gvk: this.describe(), err: e }, 'list/watch failed; retrying');
         this.emit((h) => h.onError?.(e));
         await sleepUnlessAborted(this.backoff.next(), signal);

@@ -3,6 +3,7 @@
 
 import type { KubeClient, KubeStream } from './client.js';
 import type { RequestTarget } from './errors.js';
+import { TimeoutError } from './errors.js';
 import type { KubeObject } from './types.js';
 import type { QueryValue } from './url.js';
 
@@ -25,6 +26,12 @@ export interface WatchRequest {
   readonly allowBookmarks?: boolean;
   readonly accept?: string | undefined;
   readonly target?: RequestTarget;
+  /**
+   * Give up on a stream that delivers nothing (not even a bookmark) for this long: a connection
+   * that died without a FIN would otherwise hang the watch forever. Default: timeoutSeconds
+   * plus 30 s, or 10 minutes.
+   */
+  readonly idleTimeoutMs?: number;
 }
 
 export interface WatchHandle {
@@ -57,12 +64,39 @@ export async function openWatch(
     ...(req.accept ? { accept: req.accept } : {}),
     ...(req.target ? { target: req.target } : {}),
   });
-  return { done: pump(s, onEvent), stop: () => s.close() };
+  const idleMs =
+    req.idleTimeoutMs ?? (req.timeoutSeconds !== undefined ? req.timeoutSeconds * 1000 + 30_000 : 600_000);
+  return {
+    done: pump(s, onEvent, { idleMs, target: req.target ?? { verb: 'watch', path: req.path } }),
+    stop: () => s.close(),
+  };
 }
 
-function pump(s: KubeStream, onEvent: (e: WatchEvent) => void): Promise<void> {
-  return new Promise((resolve, reject) => {
+function pump(
+  s: KubeStream,
+  onEvent: (e: WatchEvent) => void,
+  opts: { idleMs: number; target: RequestTarget },
+): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
     let stopped = false;
+    let idle = setTimeout(onIdle, opts.idleMs);
+    function onIdle(): void {
+      if (stopped) return;
+      stopped = true;
+      s.close();
+      reject(
+        new TimeoutError({
+          status: 0,
+          serverMessage: `watch idle for ${opts.idleMs}ms`,
+          target: opts.target,
+        }),
+      );
+    }
+    s.body.on('data', () => {
+      clearTimeout(idle);
+      idle = setTimeout(onIdle, opts.idleMs);
+    });
+    s.body.on('close', () => clearTimeout(idle));
     const lines = new LineSplitter();
     const deliver = (line: string): void => {
       if (line.trim() === '') return;
