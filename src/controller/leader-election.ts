@@ -79,6 +79,13 @@ export class LeaderElector {
     }
   }
 
+  /** Stops the loops without touching the Lease (it expires after the lease duration). */
+  abandon(): void {
+    this.stopped = true;
+    this.leading = false;
+    this.wake?.();
+  }
+
   /** Stops the loops; when leading, gives the Lease up so another candidate takes over at once. */
   async release(): Promise<void> {
     this.stopped = true;
