@@ -37,33 +37,52 @@ export class CrdNotEstablishedError extends KroError {
   }
 }
 
+export type CrdAction = 'created' | 'updated' | 'unchanged';
+
 /**
- * Creates the CRD, or replaces its spec (and labels/annotations) when it exists; retries the
- * update on conflict. Returns the stored CRD (after establishment when waiting).
+ * Creates the CRD, or replaces its spec (and labels/annotations, when the desired CRD sets
+ * them) when it exists; retries the update on conflict. Returns the stored CRD (after
+ * establishment when waiting).
  */
 export async function ensureCrd(
   res: Resources,
   crd: KubeObject,
   opts: EnsureCrdOptions = {},
 ): Promise<KubeObject> {
+  return (await ensureCrdDetailed(res, crd, opts)).crd;
+}
+
+/** ensureCrd, also saying what it did (for events such as "CRD created/updated"). */
+export async function ensureCrdDetailed(
+  res: Resources,
+  crd: KubeObject,
+  opts: EnsureCrdOptions = {},
+): Promise<{ crd: KubeObject; action: CrdAction }> {
   const name = crd.metadata.name;
   if (!name) throw new TypeError('CRD has no metadata.name');
   const fieldManager = opts.fieldManager ?? 'kro-ts';
-  let stored: KubeObject | undefined;
+  let stored: KubeObject;
+  let action: CrdAction;
   try {
     stored = await res.create(crd, { fieldManager });
+    action = 'created';
   } catch (e) {
     if (!isAlreadyExists(e)) throw e;
-    stored = await updateCrd(res, crd, fieldManager);
+    ({ stored, action } = await updateCrd(res, crd, fieldManager));
   }
-  if (opts.waitEstablished === false) return stored;
-  return waitForCrdEstablished(res, name, {
+  if (opts.waitEstablished === false) return { crd: stored, action };
+  const established = await waitForCrdEstablished(res, name, {
     ...(opts.timeoutMs !== undefined ? { timeoutMs: opts.timeoutMs } : {}),
     ...(opts.intervalMs !== undefined ? { intervalMs: opts.intervalMs } : {}),
   });
+  return { crd: established, action };
 }
 
-async function updateCrd(res: Resources, crd: KubeObject, fieldManager: string): Promise<KubeObject> {
+async function updateCrd(
+  res: Resources,
+  crd: KubeObject,
+  fieldManager: string,
+): Promise<{ stored: KubeObject; action: CrdAction }> {
   const ref = { apiVersion: CRD_API_VERSION, kind: CRD_KIND, name: crd.metadata.name ?? '' };
   for (let attempt = 0; ; attempt++) {
     const current = await res.get(ref);
@@ -77,7 +96,10 @@ async function updateCrd(res: Resources, crd: KubeObject, fieldManager: string):
       spec: crd.spec,
     };
     try {
-      return await res.replace(next, { fieldManager });
+      const stored = await res.replace(next, { fieldManager });
+      // The server skips writes that change nothing, leaving resourceVersion as it was.
+      const same = stored.metadata.resourceVersion === current.metadata.resourceVersion;
+      return { stored, action: same ? 'unchanged' : 'updated' };
     } catch (e) {
       if (!isConflict(e) || attempt >= 4) throw e;
     }

@@ -23,12 +23,13 @@ export type { InformerHandlers, InformerLogger, InformerOptions, InformerStats }
 export { Informer } from './informer.js';
 export type { WatchEvent, WatchEventType, WatchHandle, WatchRequest } from './watch.js';
 export { openWatch } from './watch.js';
-export type { EnsureCrdOptions, WaitOptions } from './crd.js';
+export type { CrdAction, EnsureCrdOptions, WaitOptions } from './crd.js';
 export {
   CRD_API_VERSION,
   CRD_KIND,
   CrdNotEstablishedError,
   ensureCrd,
+  ensureCrdDetailed,
   waitForCrdEstablished,
 } from './crd.js';
 export type { LabelSelectorLike, ResourcePath } from './url.js';

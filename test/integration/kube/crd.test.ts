@@ -4,7 +4,7 @@
 
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { KubeObject } from '../../../src/kube/index.js';
-import { CRD_API_VERSION, CRD_KIND, ensureCrd } from '../../../src/kube/index.js';
+import { CRD_API_VERSION, CRD_KIND, ensureCrd, ensureCrdDetailed } from '../../../src/kube/index.js';
 import { createTestNamespace, deleteAfter, getKube, uniqueGroup } from '../../harness/index.js';
 
 let ns: string;
@@ -98,11 +98,15 @@ describe('CRDs and custom resources', () => {
     expect(m.namespaced).toBe(true);
     expect(m.subresources).toContain('status');
 
-    // Updating an existing CRD goes through ensureCrd too.
-    const updated = await ensureCrd(
+    // Re-ensuring the same CRD writes nothing; a changed one is updated.
+    const same = await ensureCrdDetailed(resources, widgetCrd(group));
+    expect(same.action).toBe('unchanged');
+    expect(same.crd.metadata.resourceVersion).toBe(fresh.metadata.resourceVersion);
+    const { crd: updated, action } = await ensureCrdDetailed(
       resources,
       widgetCrd(group, { label: { type: 'string', default: 'none' } }),
     );
+    expect(action).toBe('updated');
     const props2 = specProps(updated);
     expect(props2.label?.default).toBe('none');
   });
