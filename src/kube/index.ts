@@ -40,3 +40,5 @@ export type { Kube } from './connect.js';
 export { connectKube, kubeFromClient } from './connect.js';
 export type { InformerLease } from './informer-pool.js';
 export { InformerPool } from './informer-pool.js';
+export type { RetryOnConflictOptions } from './retry.js';
+export { retryOnConflict } from './retry.js';
