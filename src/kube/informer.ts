@@ -5,6 +5,7 @@
 // failures reconnect with jittered exponential backoff, resuming from the last resourceVersion
 // (bookmarks keep it fresh). The server ends each watch after `watchTimeoutSeconds`; we re-watch.
 
+import { errorMessage } from '../lib/errors.js';
 import type { BackoffOptions } from './backoff.js';
 import { Backoff, sleepUnlessAborted } from './backoff.js';
 import type { ResourceMapping } from './discovery.js';
@@ -75,6 +76,7 @@ export class Informer {
   private readonly syncWaiters: (() => void)[] = [];
   private rv = '';
   private resolved: ResourceMapping | undefined;
+  private lastError: unknown;
   readonly stats: InformerStats = { lists: 0, watches: 0, gone: 0, errors: 0 };
 
   constructor(
@@ -118,9 +120,25 @@ export class Informer {
     return this.resolved;
   }
 
-  waitForSync(): Promise<void> {
+  /** Resolves once synced; with `timeoutMs`, rejects when that passes first (e.g. RBAC denies the list). */
+  waitForSync(opts: { timeoutMs?: number } = {}): Promise<void> {
     if (this.synced) return Promise.resolve();
-    return new Promise((resolve) => this.syncWaiters.push(resolve));
+    return new Promise((resolve, reject) => {
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const done = (): void => {
+        if (timer) clearTimeout(timer);
+        resolve();
+      };
+      this.syncWaiters.push(done);
+      if (opts.timeoutMs !== undefined) {
+        timer = setTimeout(() => {
+          const i = this.syncWaiters.indexOf(done);
+          if (i >= 0) this.syncWaiters.splice(i, 1);
+          const last = this.lastError === undefined ? '' : `; last error: ${errorMessage(this.lastError)}`;
+          reject(new Error(`informer for ${this.describe()} not synced after ${opts.timeoutMs}ms${last}`));
+        }, opts.timeoutMs);
+      }
+    });
   }
 
   get(namespace: string | undefined, name: string): KubeObject | undefined {
@@ -162,6 +180,7 @@ export class Informer {
           continue;
         }
         this.stats.errors += 1;
+        this.lastError = e;
         if (isNotFound(e) || isNoKindMatch(e)) this.forgetMapping();
         // As client-go's reflector: an error the server reported (rather than a broken
         // connection or throttling) may mean our version is unusable, so start over with a list.

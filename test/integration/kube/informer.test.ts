@@ -245,6 +245,21 @@ describe('informer', () => {
     expect(pool.size).toBe(0);
   });
 
+  it('reports why it cannot sync when the kind is not served', async () => {
+    const { resources } = await getKube();
+    const inf = new Informer(resources, {
+      target: { group: 'missing.kro-ts.test', version: 'v1', kind: 'Nothing' },
+      backoff: { initialMs: 20, maxMs: 100 },
+    });
+    const rec = record(inf);
+    startInformer(inf);
+    await expect(inf.waitForSync({ timeoutMs: 500 })).rejects.toThrow(
+      /not synced after 500ms; last error: no matches for kind "Nothing" in version "missing.kro-ts.test\/v1"/,
+    );
+    expect(rec.errors.length).toBeGreaterThan(0);
+    expect(rec.synced).toBe(false);
+  });
+
   it('stop() ends the loop and later changes are not delivered', async () => {
     const { resources } = await getKube();
     const inf = new Informer(resources, {
