@@ -69,7 +69,7 @@ export async function startOperator(options: OperatorOptions): Promise<Operator>
     events,
     ...(options.rgdLabels ? { rgdLabels: options.rgdLabels } : {}),
   });
-  await manager.start();
+  manager.start();
   rgdController.start();
   return {
     manager,

@@ -18,6 +18,7 @@ import type { GraphRegistry, ServedGraph } from './graph-registry.js';
 import { gvrKeyOf, MutableGraphRegistry } from './graph-registry.js';
 import type { InstanceKey } from './instance-key.js';
 import { formatInstanceKey, instanceGvrKey, parseInstanceKey } from './instance-key.js';
+import { createInstanceReconciler } from './instance/index.js';
 import type { ShutdownResult } from './queue.js';
 import { WorkQueue } from './queue.js';
 import type { WatchLayer } from './watch-layer.js';
@@ -46,7 +47,7 @@ export interface ManagerOptions {
   readonly logger: Logger;
   readonly metrics: Metrics;
   readonly events: EventRecorder;
-  /** Defaults to the instance engineer's `createInstanceReconciler` when it exists. */
+  /** Defaults to controller/instance's `createInstanceReconciler`. */
   readonly reconcilerFactory?: InstanceReconcilerFactory;
 }
 
@@ -63,24 +64,13 @@ export function isSuspended(obj: KubeObject | undefined): boolean {
   return v !== undefined && SUSPENDED.has(v.toLowerCase());
 }
 
-/** Loads src/controller/instance when present (it is written alongside this module). */
-export async function loadInstanceReconcilerFactory(): Promise<InstanceReconcilerFactory | undefined> {
-  const path = './instance/index.js';
-  try {
-    const mod = (await import(path)) as { createInstanceReconciler?: InstanceReconcilerFactory };
-    return mod.createInstanceReconciler;
-  } catch {
-    return undefined;
-  }
-}
-
 export class InstanceManager {
   readonly registry = new MutableGraphRegistry();
   readonly watches: SharedWatchLayer;
   readonly queue: WorkQueue;
   private readonly kinds = new Map<string, Registration>();
   private readonly log: Logger;
-  private reconciler: InstanceReconciler | undefined;
+  private readonly reconciler: InstanceReconciler;
   private resyncTimer: ReturnType<typeof setInterval> | undefined;
 
   constructor(private readonly options: ManagerOptions) {
@@ -104,16 +94,11 @@ export class InstanceManager {
       metricsStyle: { kind: 'dynamic-controller', gvrOf: gvrLabelOfKey },
       isExpectedError: (e) => e instanceof KroError || isNotFound(e),
     });
-    if (options.reconcilerFactory) this.reconciler = options.reconcilerFactory(this.deps());
+    this.reconciler = (options.reconcilerFactory ?? createInstanceReconciler)(this.deps());
   }
 
-  /** Resolves the instance reconciler (if not injected) and starts workers and resync. */
-  async start(): Promise<void> {
-    if (this.reconciler === undefined) {
-      const factory = await loadInstanceReconcilerFactory();
-      if (factory) this.reconciler = factory(this.deps());
-      else this.log.warn({}, 'Instance reconciler not available; instances are not reconciled');
-    }
+  /** Starts workers and the periodic resync. */
+  start(): void {
     this.queue.start();
     const periodMs = this.options.config.defaultResyncPeriodSeconds * 1000;
     if (periodMs > 0) {
@@ -251,7 +236,6 @@ export class InstanceManager {
   private async reconcileKey(text: string, signal: AbortSignal): Promise<{ requeueAfterMs?: number } | void> {
     const key = parseInstanceKey(text);
     if (!this.kinds.has(instanceGvrKey(key))) return undefined;
-    if (this.reconciler === undefined) return undefined;
     return this.reconciler.reconcile(key, { signal });
   }
 }

@@ -84,4 +84,46 @@ describe('breaking CRD changes', () => {
       { timeoutMs: 15_000 },
     );
   });
+
+  it('refuses to take over a CRD that kro does not own (CRDConflict)', async () => {
+    const group = uniqueGroup('own');
+    const crdName = `apps.${group}`;
+    deleteCrdAfter(crdName);
+    const kube = await getKube();
+    await kube.resources.create({
+      apiVersion: 'apiextensions.k8s.io/v1',
+      kind: 'CustomResourceDefinition',
+      metadata: { name: crdName },
+      spec: {
+        group,
+        names: { kind: 'App', plural: 'apps', singular: 'app', listKind: 'AppList' },
+        scope: 'Namespaced',
+        versions: [
+          {
+            name: 'v1alpha1',
+            served: true,
+            storage: true,
+            schema: { openAPIV3Schema: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true } },
+          },
+        ],
+      },
+    });
+    const name = await createRgd(rgdObject({ labels: op.labels(), group }));
+    const rgd = await eventually(
+      async () => {
+        const r = await getRgd(name);
+        expect(condition(r, 'KindReady')?.status).toBe('False');
+        return r;
+      },
+      { timeoutMs: 30_000, description: 'KindReady=False' },
+    );
+    expect(condition(rgd, 'KindReady')?.message).toBe(
+      `failed to update CRD ${crdName}: CRD already exists and is not owned by KRO`,
+    );
+    expect(rgd.status?.state).toBe('Inactive');
+    await eventually(
+      async () => expect((await listEvents(name)).map((e) => e['reason'])).toContain('CRDConflict'),
+      { timeoutMs: 15_000 },
+    );
+  });
 });
