@@ -68,7 +68,10 @@ async function startOrReuse(): Promise<Cluster> {
   process.once('exit', () => {
     spawnSync('bash', [clusterScript, 'down', '--dir', dir], { stdio: 'ignore' });
   });
-  const kubeconfigPath = await runUp(dir);
+  const kubeconfigPath = await runUp(dir).catch(async (e: unknown) => {
+    await stopCluster(dir); // also removes the directory
+    throw e;
+  });
   return { kubeconfigPath, clusterDir: dir, serverVersion: await reportVersion(kubeconfigPath) };
 }
 
@@ -93,7 +96,7 @@ function runUp(dir: string): Promise<string> {
       clearInterval(heartbeat);
       const last = out.trim().split('\n').pop() ?? '';
       if (code !== 0 || last === '') {
-        reject(new Error(`hack/local-cluster.sh up failed (exit ${code}); logs in ${dir}/logs`));
+        reject(new Error(`hack/local-cluster.sh up failed (exit ${code}); its output is above`));
         return;
       }
       resolvePath(last);
