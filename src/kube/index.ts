@@ -11,12 +11,13 @@ export type { Gvk, Gvr } from './gvk.js';
 export { formatApiVersion, formatGvk, formatGvr, gvkFromApiVersion, gvkOf, parseApiVersion } from './gvk.js';
 export type {
   ApplyOptions,
+  ApplyResult,
   DeleteOptions,
   ListOptions,
   PropagationPolicy,
   WriteOptions,
 } from './resources.js';
-export { Resources } from './resources.js';
+export { METADATA_ONLY_ACCEPT, METADATA_ONLY_LIST_ACCEPT, Resources } from './resources.js';
 export type { KubeObject, KubeObjectMeta, ObjectList, ObjectRef } from './types.js';
 export { objectKey, refOf } from './types.js';
 export type { InformerHandlers, InformerLogger, InformerOptions, InformerStats } from './informer.js';
