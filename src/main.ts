@@ -38,12 +38,23 @@ export interface Operator {
   readonly manager: InstanceManager;
   readonly rgdController: RgdController;
   readonly events: EventRecorder;
+  /** Starts the RGD and CRD watches only (`--enable-controller-warmup` on non-leaders). */
+  warmUp(): void;
+  /** Starts reconciling (the leader). */
+  start(): void;
   /** Stops taking work, drains for up to `timeoutMs`, stops watches, flushes events. */
   stop(timeoutMs: number): Promise<{ drained: boolean }>;
 }
 
-/** The controllers of one leader: RGD controller, instance manager, events. */
+/** The controllers of one leader, started. */
 export async function startOperator(options: OperatorOptions): Promise<Operator> {
+  const operator = createOperator(options);
+  operator.start();
+  return Promise.resolve(operator);
+}
+
+/** The controllers of one leader: RGD controller, instance manager, events; nothing started. */
+export function createOperator(options: OperatorOptions): Operator {
   const { config, kube, logger, metrics } = options;
   const events = new EventRecorder({
     sink: createEventSink(kube.resources),
@@ -69,12 +80,15 @@ export async function startOperator(options: OperatorOptions): Promise<Operator>
     events,
     ...(options.rgdLabels ? { rgdLabels: options.rgdLabels } : {}),
   });
-  manager.start();
-  rgdController.start();
   return {
     manager,
     rgdController,
     events,
+    warmUp: () => rgdController.startWatches(),
+    start: () => {
+      manager.start();
+      rgdController.start();
+    },
     stop: async (timeoutMs) => {
       const deadline = Date.now() + timeoutMs;
       const rgd = await rgdController.shutdown(timeoutMs);
@@ -152,12 +166,17 @@ async function runUntilSignal(input: RunInput): Promise<number> {
     };
     process.once('SIGTERM', () => onSignal('SIGTERM'));
     process.once('SIGINT', () => onSignal('SIGINT'));
-    const lead = async (): Promise<void> => {
-      operator = await startOperator({ config, kube, logger, metrics });
+    const lead = (): void => {
+      operator ??= createOperator({ config, kube, logger, metrics });
+      operator.start();
     };
     if (!config.leaderElect) {
-      void lead();
+      lead();
       return;
+    }
+    if (config.enableControllerWarmup) {
+      operator = createOperator({ config, kube, logger, metrics });
+      operator.warmUp();
     }
     elector = new LeaderElector({
       kube,
@@ -168,7 +187,7 @@ async function runUntilSignal(input: RunInput): Promise<number> {
       retryPeriodMs: config.leaderElectionRetryPeriodMs,
       logger: logger.child({ logger: 'leader-election' }),
       metrics,
-      onStartedLeading: () => void lead(),
+      onStartedLeading: lead,
       onStoppedLeading: () => {
         logger.error({}, 'Leader election lost');
         resolve(1);

@@ -5,7 +5,6 @@
 // update enqueues only when metadata.generation changed or the `kro.run/reconcile` suspension
 // flipped. Keys of kinds that are not registered are dropped unreconciled.
 
-import { Annotations } from '../api/constants.js';
 import type { Config } from '../config.js';
 import type { Gvr, InformerHandlers, Kube, KubeObject } from '../kube/index.js';
 import { isNotFound } from '../kube/index.js';
@@ -20,6 +19,7 @@ import type { InstanceKey } from './instance-key.js';
 import { formatInstanceKey, instanceGvrKey, parseInstanceKey } from './instance-key.js';
 import { createInstanceReconciler } from './instance/index.js';
 import type { ShutdownResult } from './queue.js';
+import { instanceUpdateTriggers } from './watch-layer-triggers.js';
 import { WorkQueue } from './queue.js';
 import type { WatchLayer } from './watch-layer.js';
 import type { InformerLike } from './watch-layer-shared.js';
@@ -55,13 +55,6 @@ interface Registration {
   readonly gvr: Gvr;
   readonly informer: InformerLike;
   readonly unregister: () => void;
-}
-
-const SUSPENDED = new Set(['suspended', 'disabled']);
-
-export function isSuspended(obj: KubeObject | undefined): boolean {
-  const v = obj?.metadata.annotations?.[Annotations.reconcile];
-  return v !== undefined && SUSPENDED.has(v.toLowerCase());
 }
 
 export class InstanceManager {
@@ -220,7 +213,7 @@ export class InstanceManager {
     return {
       onAdd: (obj) => this.queue.add(this.keyOf(gvr, obj)),
       onUpdate: (old, obj) => {
-        if (old.metadata.generation !== obj.metadata.generation || isSuspended(old) !== isSuspended(obj)) {
+        if (instanceUpdateTriggers(old, obj)) {
           this.queue.add(this.keyOf(gvr, obj));
           return;
         }

@@ -3,7 +3,7 @@
 // (owned CRDs: hand edits and deletion are repaired; any CRD: rejected RGDs referencing its group
 // are rebuilt), and a work queue with --resource-graph-definition-concurrent-reconciles workers.
 
-import { Annotations, KRO_GROUP, KRO_VERSION, Labels, RGD_PLURAL } from '../../api/constants.js';
+import { KRO_GROUP, KRO_VERSION, Labels, RGD_PLURAL } from '../../api/constants.js';
 import type { ResourceGraphDefinition } from '../../api/rgd.js';
 import type { Config } from '../../config.js';
 import { buildGraph } from '../../graph/index.js';
@@ -19,6 +19,7 @@ import { formatConditionTime } from '../conditions.js';
 import type { InstanceManager } from '../manager.js';
 import type { ReconcileResult, ShutdownResult } from '../queue.js';
 import { WorkQueue } from '../queue.js';
+import { rgdUpdateTriggers } from '../watch-layer-triggers.js';
 import { matchesSelector } from '../watch-layer-match.js';
 import type { RgdContext, RgdMemory } from './context.js';
 import { instanceGvrOf, rgdRef } from './context.js';
@@ -159,15 +160,7 @@ export class RgdController {
       onAdd: enqueue,
       onDelete: enqueue,
       onUpdate: (old: KubeObject, obj: KubeObject) => {
-        const allow = (o: KubeObject): boolean =>
-          o.metadata.annotations?.[Annotations.allowBreakingChanges] === 'true';
-        if (
-          old.metadata.generation !== obj.metadata.generation ||
-          (old.metadata.deletionTimestamp === undefined) !== (obj.metadata.deletionTimestamp === undefined) ||
-          allow(old) !== allow(obj)
-        ) {
-          enqueue(obj);
-        }
+        if (rgdUpdateTriggers(old, obj)) enqueue(obj);
       },
     };
   }

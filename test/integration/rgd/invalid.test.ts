@@ -136,4 +136,57 @@ describe('invalid RGDs', () => {
     expect((await getCrd(crdName))?.metadata.resourceVersion).toBe(crdBefore?.metadata.resourceVersion);
     expect(op.operator.manager.registry.lookup(gvrKey)).toBe(servedBefore);
   });
+
+  it('rebuilds a rejected RGD when the CRD it references is installed', async () => {
+    const group = uniqueGroup('late');
+    const widgets = uniqueGroup('widget');
+    deleteCrdAfter(`apps.${group}`);
+    deleteCrdAfter(`widgets.${widgets}`);
+    const name = await createRgd(
+      rgdObject({
+        labels: op.labels(),
+        group,
+        resources: [
+          {
+            id: 'widget',
+            template: {
+              apiVersion: `${widgets}/v1`,
+              kind: 'Widget',
+              metadata: { name: '${schema.metadata.name}' },
+              spec: { size: 1 },
+            },
+          },
+        ],
+      }),
+    );
+    expect(condition(await rejected(name), 'GraphAccepted')?.message).toContain('widget');
+    const kube = await getKube();
+    await kube.resources.create({
+      apiVersion: 'apiextensions.k8s.io/v1',
+      kind: 'CustomResourceDefinition',
+      metadata: { name: `widgets.${widgets}` },
+      spec: {
+        group: widgets,
+        names: { kind: 'Widget', plural: 'widgets', singular: 'widget', listKind: 'WidgetList' },
+        scope: 'Namespaced',
+        versions: [
+          {
+            name: 'v1',
+            served: true,
+            storage: true,
+            schema: {
+              openAPIV3Schema: {
+                type: 'object',
+                properties: { spec: { type: 'object', properties: { size: { type: 'integer' } } } },
+              },
+            },
+          },
+        ],
+      },
+    });
+    await eventually(async () => expect((await getRgd(name)).status?.state).toBe('Active'), {
+      timeoutMs: 45_000,
+      description: 'RGD accepted once the CRD exists',
+    });
+  });
 });
