@@ -131,7 +131,7 @@ describe('kro-ts CLI exit codes', () => {
     expect(r.code).toBe(1);
     expect(r.stdout).toBe('');
     expect(r.stderr).toContain(
-      ':13:12: spec.values.deployment.tag: Invalid value: "number": spec.values.deployment.tag in body must be of type string: "number"',
+      ':13:12: spec.values.deployment.tag: Invalid value: "integer": spec.values.deployment.tag in body must be of type string: "integer"',
     );
   });
 

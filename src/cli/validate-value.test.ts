@@ -9,8 +9,14 @@ const messages = (v: unknown, s: OpenApiSchema, path = 'spec.f'): string[] =>
 describe('validateValue (kube-apiserver wording)', () => {
   it.each<[string, unknown, OpenApiSchema, string[]]>([
     [
-      'float in a string field',
+      'whole float in a string field (YAML 1.0 reaches the API server as 1)',
       1,
+      { type: 'string' },
+      ['spec.f: Invalid value: "integer": spec.f in body must be of type string: "integer"'],
+    ],
+    [
+      'fractional float in a string field',
+      1.5,
       { type: 'string' },
       ['spec.f: Invalid value: "number": spec.f in body must be of type string: "number"'],
     ],

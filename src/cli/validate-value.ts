@@ -1,8 +1,8 @@
 // Validation of a custom resource against its CRD's structural schema with kube-apiserver's
 // wording, so `tag: 1.0` fails here exactly as at `kubectl apply`:
-//   spec.values.deployment.tag: Invalid value: "number": spec.values.deployment.tag in body must be of type string: "number"
-// Integers read from YAML are bigint (YAML `1` is an integer, `1.0` a number), as the API
-// server's JSON decoding tells int64 from float64.
+//   spec.values.deployment.tag: Invalid value: "integer": spec.values.deployment.tag in body must be of type string: "integer"
+// kubectl turns YAML into JSON through float64, so YAML `1.0` reaches the API server as `1`, which
+// kube-openapi calls an integer; only a fractional number is reported as "number".
 
 import { RE2JS } from 're2js';
 import type { OpenApiSchema } from '../api/openapi.js';
@@ -25,7 +25,7 @@ type Errors = string[];
 /** The type name kube-openapi reports for a value. */
 export function typeName(v: unknown): string {
   if (v === null || v === undefined) return 'null';
-  if (typeof v === 'bigint') return 'integer';
+  if (typeof v === 'bigint' || (typeof v === 'number' && Number.isInteger(v))) return 'integer';
   if (Array.isArray(v)) return 'array';
   if (typeof v === 'object') return 'object';
   return typeof v; // string, number, boolean
