@@ -33,10 +33,12 @@ export function managedResources(
       const total = perNode.reduce((n, q) => n + q.items.length, 0);
       if (total <= budget) break;
       const excess = total - budget;
-      const candidates = p.items.filter((it) => pass === undefined || it.state === pass).slice(-excess);
-      if (candidates.length === 0) continue;
-      p.items = p.items.filter((it) => !candidates.includes(it));
-      dropped.set(p.head, (dropped.get(p.head) ?? 0) + candidates.length);
+      const candidates = new Set(
+        p.items.filter((it) => pass === undefined || it.state === pass).slice(-excess),
+      );
+      if (candidates.size === 0) continue;
+      p.items = p.items.filter((it) => !candidates.has(it));
+      dropped.set(p.head, (dropped.get(p.head) ?? 0) + candidates.size);
     }
   }
   budget = Math.max(budget, 0);

@@ -12,22 +12,34 @@ import { addOwnerReference, collectionReadiness, scalarReadiness } from '../../r
 import type { NodePlan } from '../../runtime/index.js';
 import type { RunState } from './run-state.js';
 
-type ItemResult = { kind: 'applied'; object: RuntimeObject } | { kind: 'outcome'; outcome: ItemReport };
+type ApplyResult = { kind: 'applied'; object: RuntimeObject } | { kind: 'outcome'; outcome: ItemReport };
 
 const where = (o: RuntimeObject): string =>
   o.metadata.namespace ? `${o.metadata.namespace}/${o.metadata.name ?? ''}` : (o.metadata.name ?? '');
 
-async function applyItem(run: RunState, node: CompiledNode, desired: DesiredItem): Promise<ItemResult> {
+/**
+ * What is known about the live object before applying: `undefined` = read it (GET); otherwise
+ * `live` is the object found by a LIST (absent: not found, or found only unlabelled).
+ */
+export interface KnownLive {
+  readonly live: RuntimeObject | undefined;
+}
+
+export async function applyItem(
+  run: RunState,
+  node: CompiledNode,
+  desired: DesiredItem,
+  known?: KnownLive,
+): Promise<ApplyResult> {
   const obj = desired.object;
   const ident = { namespace: obj.metadata.namespace, name: obj.metadata.name };
   const res = run.deps.kube.resources;
-  const out = (outcome: NodeOutcome): ItemResult => ({ kind: 'outcome', outcome: { ...outcome, ...ident } });
+  const out = (outcome: NodeOutcome): ApplyResult => ({ kind: 'outcome', outcome: { ...outcome, ...ident } });
   try {
-    const live = (await res.tryGet({
-      ...obj,
-      name: obj.metadata.name ?? '',
-      namespace: obj.metadata.namespace,
-    })) as RuntimeObject | undefined;
+    const live = known
+      ? known.live
+      : ((await res.tryGet({ ...obj, name: obj.metadata.name ?? '', namespace: obj.metadata.namespace })) as
+          RuntimeObject | undefined);
     const owner = live?.metadata.labels?.[Labels.applySetPartOf];
     if (owner !== undefined && owner !== run.applySetId) {
       const by = live?.metadata.labels?.[Labels.instanceName];
@@ -42,13 +54,14 @@ async function applyItem(run: RunState, node: CompiledNode, desired: DesiredItem
       });
     }
     const body = addOwnerReference(run.ctx, { child: obj, namespaced: node.namespaced, live });
-    const applied = (await res.apply(body as KubeObject, {
+    const r = await res.applyDetailed(body as KubeObject, {
       fieldManager: FieldManagers.applySet,
       force: true,
-    })) as RuntimeObject;
+    });
+    const applied = r.object as RuntimeObject;
     if (applied.metadata.uid) run.appliedUids.add(applied.metadata.uid);
     const msg = `${obj.kind} ${where(applied)} (node ${node.id})`;
-    if (!live) run.emit('Normal', 'ResourceCreated', `created ${msg}`);
+    if (r.created) run.emit('Normal', 'ResourceCreated', `created ${msg}`);
     else if (owner === undefined) run.emit('Normal', 'ResourceAdopted', `adopted ${msg}`);
     return { kind: 'applied', object: applied };
   } catch (e) {
@@ -70,37 +83,17 @@ async function applyItem(run: RunState, node: CompiledNode, desired: DesiredItem
   }
 }
 
-/** Applies a resource or collection node and returns its report (observing it when settled). */
+/** Applies a resource node and returns its report (observing it when settled). */
 export async function applyNode(
   run: RunState,
   node: CompiledNode,
   objects: readonly DesiredItem[],
 ): Promise<NodeReport> {
-  const results = await Promise.all(objects.map((d) => applyItem(run, node, d)));
-  const failed = results.flatMap((r) => (r.kind === 'outcome' ? [r.outcome] : []));
-  const applied = results.flatMap((r) => (r.kind === 'applied' ? [r.object] : []));
-  if (node.type === 'resource') {
-    const first = failed[0];
-    const obj = objects[0]?.object;
-    const ident = { namespace: obj?.metadata.namespace, name: obj?.metadata.name };
-    if (first) return { id: node.id, ...first, ...ident };
-    const observed = applied[0] as RuntimeObject;
-    return finishScalar(run, node, observed);
-  }
-  if (failed.length > 0) {
-    const worst =
-      failed.find((f) => f.state === 'ERROR') ?? failed.find((f) => f.state === 'DELETING') ?? failed[0];
-    return {
-      id: node.id,
-      state: worst?.state ?? 'ERROR',
-      reason: worst?.reason ?? '',
-      message: worst?.message ?? '',
-      items: failed,
-    };
-  }
-  const r = collectionReadiness(run.ctx, node, { observed: applied, desired: objects.length });
-  if (r.outcome.state === 'SYNCED') run.ctx.observe(node, applied);
-  return { id: node.id, ...r.outcome, items: r.items };
+  const desired = objects[0];
+  if (!desired) return { id: node.id, state: 'ERROR', reason: 'TemplateError', message: 'nothing rendered' };
+  const r = await applyItem(run, node, desired);
+  if (r.kind === 'outcome') return { id: node.id, ...r.outcome };
+  return finishScalar(run, node, r.object);
 }
 
 function finishScalar(run: RunState, node: CompiledNode, observed: RuntimeObject): NodeReport {

@@ -27,6 +27,14 @@ export async function prune(run: RunState): Promise<boolean> {
     namespace: run.ctx.namespace,
     knownApiVersions: known,
   });
+  // Collection items found by their labels join the members: items in a namespace the inventory
+  // no longer records are pruned too.
+  const seen = new Set(members.map((m) => m.object.metadata.uid ?? ''));
+  for (const m of run.collectionItems) {
+    const uid = m.object.metadata.uid ?? '';
+    if (!seen.has(uid)) members.push(m);
+    seen.add(uid);
+  }
   const stale = members.filter((m) => !run.appliedUids.has(m.object.metadata.uid ?? ''));
   let conflicts = false;
   for (const group of pruneGroups(stale, graph.topologicalOrder)) {

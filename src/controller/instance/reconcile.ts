@@ -155,6 +155,7 @@ export async function reconcileServed(scope: ReconcileScope, served: ServedGraph
     appliedUids: new Set(),
     identities: new Map(),
     interests: new Map(),
+    collectionItems: [],
     emit: scope.emit,
     retrying: false,
     waves: 0,

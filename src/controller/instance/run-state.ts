@@ -5,6 +5,7 @@ import type { CompiledNode } from '../../graph/types.js';
 import type { Gvr } from '../../kube/index.js';
 import type { InstanceContext, Inventory, NodeReport } from '../../runtime/index.js';
 import type { WatchInterest } from '../watch-layer.js';
+import type { Member } from './members.js';
 import type { InstanceEvents, InstanceReconcilerDeps, InstanceTarget } from './types.js';
 
 export interface RunState {
@@ -21,6 +22,8 @@ export interface RunState {
   /** identity → node id, across the whole reconcile. */
   readonly identities: Map<string, string>;
   readonly interests: Map<string, WatchInterest>;
+  /** Existing collection items found by their instance/node labels (all namespaces), for the prune. */
+  readonly collectionItems: Member[];
   readonly emit: InstanceEvents;
   /** A retryable apply error happened: requeue. */
   retrying: boolean;

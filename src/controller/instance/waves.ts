@@ -2,7 +2,6 @@
 // the inventory, apply/read the wave concurrently, compute readiness on the responses, repeat with
 // what became unblocked. A node that waits or fails blocks only its own dependents.
 
-import { Labels } from '../../api/constants.js';
 import type { CompiledNode } from '../../graph/types.js';
 import type { DesiredItem, Inventory, NodePlan, NodeReport } from '../../runtime/index.js';
 import {
@@ -15,6 +14,7 @@ import {
 } from '../../runtime/index.js';
 import type { WatchInterest } from '../watch-layer.js';
 import { applyNode, readExternal } from './apply-node.js';
+import { applyCollection, collectionSelector } from './collection.js';
 import { writeInventory } from './instance-io.js';
 import type { RunState } from './run-state.js';
 import { addInterests, gvrOf } from './run-state.js';
@@ -106,7 +106,11 @@ async function executeWave(run: RunState, planned: Planned[]): Promise<void> {
   const reads = planned.flatMap(({ node, plan }) =>
     plan.kind === 'get' || plan.kind === 'list' ? [readExternal(run, node, plan)] : [],
   );
-  const writes = applies.map((a) => applyNode(run, a.node, a.objects));
+  const writes = applies.map((a) =>
+    a.node.type === 'collection'
+      ? applyCollection(run, a.node, a.objects)
+      : applyNode(run, a.node, a.objects),
+  );
   for (const report of await Promise.all([...writes, ...reads])) run.reports.set(report.id, report);
 }
 
@@ -118,16 +122,14 @@ function interestsFor(run: RunState, node: CompiledNode, plan: NodePlan): WatchI
     case 'list':
       return [{ gvr, selector: plan.selector, ...(plan.namespace ? { namespace: plan.namespace } : {}) }];
     case 'apply': {
-      const byName = plan.objects.map((d) => ({
+      // Collection items carry the instance and node labels: one selector (all namespaces) covers
+      // every item, including one deleted or relabelled (old labels match).
+      if (node.type === 'collection') return [{ gvr, selector: collectionSelector(run, node) }];
+      return plan.objects.map((d) => ({
         gvr,
         name: d.object.metadata.name ?? '',
         ...(d.object.metadata.namespace ? { namespace: d.object.metadata.namespace } : {}),
       }));
-      if (node.type !== 'collection') return byName;
-      const selector = {
-        matchLabels: { [Labels.instanceId]: run.ctx.instance.metadata.uid ?? '', [Labels.nodeId]: node.id },
-      };
-      return [...byName, { gvr, selector }];
     }
     default:
       return [];
