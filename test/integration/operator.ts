@@ -34,6 +34,8 @@ export interface StartTestOperatorOptions {
   readonly reconcilerFactory?: InstanceReconcilerFactory;
   /** pino level for the operator's logs (default `error`; KRO_TS_TEST_LOG overrides). */
   readonly logLevel?: 'trace' | 'debug' | 'info' | 'error' | 'fatal';
+  /** Reuse another operator's id to take over its RGDs (restart scenarios). */
+  readonly id?: string;
 }
 
 let crdInstalled: Promise<void> | undefined;
@@ -72,7 +74,7 @@ export async function startTestOperator(opts: StartTestOperatorOptions = {}): Pr
     (process.env['KRO_TS_TEST_LOG'] as StartTestOperatorOptions['logLevel']) ?? opts.logLevel ?? 'error';
   const logger = createLogger({ level, encoder: 'json', devel: false });
   const kube = await connectKube({ kubeconfigPath: getKubeConfigPath(), userAgent: 'kro-ts-test-operator' });
-  const id = randomBytes(4).toString('hex');
+  const id = opts.id ?? randomBytes(4).toString('hex');
   const operator = await startOperator({
     config,
     kube,
