@@ -7,12 +7,12 @@
 // Uint8Array, list → Array, map → plain object or Map, timestamp → Date, duration → Duration,
 // optional → Optional, type → Type. Maps built here have a null prototype so that a key named
 // `__proto__` is data, not a prototype change.
+import { celTypeName as libraryTypeName } from './lib/values.js';
 import { Optional } from '@marcbachmann/cel-js';
 import { Duration, UnsignedInt } from '@marcbachmann/cel-js/evaluator';
 import type { OpenApiSchema } from '../api/openapi.js';
 import { ExpressionError } from '../lib/errors.js';
 import type { JsonValue } from '../lib/json.js';
-import { evaluationEnvironment } from './environment.js';
 import { formatGoDuration } from './go-duration.js';
 import { isPreserveUnknown, schemaKind } from './schema-types.js';
 
@@ -225,28 +225,11 @@ const CEL_GO_NAMES: Readonly<Record<string, string>> = {
   'google.protobuf.Duration': 'duration',
 };
 
-/** The CEL type name of a runtime value (`int`, `map`, `kubernetes.URL`, ...). */
+/** The CEL type name of a runtime value (`int`, `map`, `kubernetes.URL`, ...), cel-go's spelling. */
 export function celTypeName(v: unknown): string {
-  switch (typeof v) {
-    case 'bigint':
-      return 'int';
-    case 'number':
-      return 'double';
-    case 'string':
-      return 'string';
-    case 'boolean':
-      return 'bool';
-    default:
-      break;
-  }
-  if (v === null || v === undefined) return 'null_type';
-  try {
-    const t = evaluationEnvironment(false).evaluate('type(v)', { v }) as { name?: unknown };
-    if (typeof t.name === 'string') return CEL_GO_NAMES[t.name] ?? t.name;
-  } catch {
-    // Not a CEL value at all: fall back to the JavaScript class name.
-  }
-  return (v as object).constructor?.name ?? typeof v;
+  if (v === undefined) return 'null_type';
+  const name = libraryTypeName(v);
+  return CEL_GO_NAMES[name] ?? name;
 }
 
 function fail(message: string): never {
