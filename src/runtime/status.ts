@@ -27,15 +27,15 @@ export function managedResources(
   });
   let budget = maxEntries - perNode.length;
   const dropped = new Map<ManagedResourceEntry, number>();
-  // Drop SYNCED item entries first, then the others, from the last node backwards.
-  for (const pass of ['SYNCED', undefined] as const) {
+  // Drop SYNCED item entries first, then those not in error, then the rest, from the last node
+  // backwards, so the entries that explain a problem stay listed.
+  const passes: ((state: string) => boolean)[] = [(s) => s === 'SYNCED', (s) => s !== 'ERROR', () => true];
+  for (const pass of passes) {
     for (const p of [...perNode].reverse()) {
       const total = perNode.reduce((n, q) => n + q.items.length, 0);
       if (total <= budget) break;
       const excess = total - budget;
-      const candidates = new Set(
-        p.items.filter((it) => pass === undefined || it.state === pass).slice(-excess),
-      );
+      const candidates = new Set(p.items.filter((it) => pass(it.state)).slice(-excess));
       if (candidates.size === 0) continue;
       p.items = p.items.filter((it) => !candidates.has(it));
       dropped.set(p.head, (dropped.get(p.head) ?? 0) + candidates.size);
