@@ -33,6 +33,7 @@ export async function finalizeRgd(
     if (crd?.metadata.labels?.[Labels.rgdName] === name) {
       const remaining = await listInstances(cx, kind);
       if (remaining.length > 0) {
+        await ensureRegisteredForDrain(cx, rgd, gvrKey);
         await deleteInstances(cx, kind, remaining);
         const draft = new RgdStatusDraft(rgd, cx.now());
         draft.set({
@@ -67,6 +68,32 @@ export async function finalizeRgd(
   cx.metrics.rgdDeletionDuration.observe({ name }, (performance.now() - started) / 1000);
   cx.logger.info({ rgd: name }, 'RGD finalized');
   return undefined;
+}
+
+/**
+ * Instances need the instance controller to run their ordered deletion; after a restart the kind
+ * may not be registered yet (the RGD went straight to deletion), so build and register it.
+ */
+async function ensureRegisteredForDrain(
+  cx: RgdContext,
+  rgd: ResourceGraphDefinition,
+  gvrKey: string,
+): Promise<void> {
+  if (cx.manager.isRegistered(gvrKey) && cx.manager.registry.lookup(gvrKey)?.kind === 'served') return;
+  const built = await cx.buildGraph(rgd);
+  if (!built.ok) {
+    cx.logger.info(
+      { rgd: rgd.metadata.name },
+      'Cannot build the graph to drain instances; deleting them without it',
+    );
+    return;
+  }
+  cx.manager.registerKind({
+    graph: built.value,
+    rgdName: rgd.metadata.name ?? '',
+    rgdUid: rgd.metadata.uid ?? '',
+    revision: rgd.status?.lastIssuedRevision ?? 0,
+  });
 }
 
 async function listInstances(cx: RgdContext, kind: ReturnType<typeof instanceGvrOf>): Promise<KubeObject[]> {
