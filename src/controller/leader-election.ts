@@ -64,7 +64,12 @@ export class LeaderElector {
     while (!this.stopped) {
       await this.sleep(this.options.retryPeriodMs);
       if (this.stopped) break;
-      if (await this.tryAcquireOrRenew()) {
+      if (
+        await this.withDeadline(
+          this.tryAcquireOrRenew(),
+          lastRenew + this.options.renewDeadlineMs - Date.now(),
+        )
+      ) {
         lastRenew = Date.now();
       } else if (Date.now() - lastRenew >= this.options.renewDeadlineMs) {
         this.leading = false;
@@ -132,6 +137,15 @@ export class LeaderElector {
       if (!isConflict(err) && !isAlreadyExists(err)) this.options.logger.warn({ err }, 'Lease update failed');
       return false;
     }
+  }
+
+  /** A renew that hangs (dead connection) must not keep a stale leader alive past its deadline. */
+  private withDeadline(attempt: Promise<boolean>, ms: number): Promise<boolean> {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const expired = new Promise<boolean>((resolve) => {
+      timer = setTimeout(() => resolve(false), Math.max(0, ms));
+    });
+    return Promise.race([attempt, expired]).finally(() => clearTimeout(timer));
   }
 
   private sleep(ms: number): Promise<void> {
