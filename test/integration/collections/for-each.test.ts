@@ -96,6 +96,14 @@ describe('forEach collections', () => {
     ]);
     for (const o of items) expect(label(o, 'kro.run/collection-size')).toBe('4');
     expect(items[0]?.metadata.ownerReferences?.[0]).toMatchObject({ kind: 'Fleet', name, controller: true });
+    // One selector interest (all namespaces) covers every item of the collection.
+    const gvr = { group: '', version: 'v1', resource: 'configmaps' };
+    const interests = [...env.interests.values()].flat();
+    expect(interests).toContainEqual({
+      gvr,
+      selector: { matchLabels: { 'kro.run/instance-id': inst.metadata.uid, 'kro.run/node-id': 'workers' } },
+    });
+    expect(interests.filter((i) => 'name' in i && i.name.startsWith('blue-eu'))).toEqual([]);
 
     // Not ready: node entry, then one entry per item in desired order; dependents wait.
     const { head, items: itemEntries } = nodeEntries(inst, 'workers');
