@@ -218,7 +218,12 @@ export class InstanceManager {
           return;
         }
         this.log.debug(
-          { name: obj.metadata.name, namespace: obj.metadata.namespace, generation: obj.metadata.generation },
+          {
+            name: obj.metadata.name,
+            namespace: obj.metadata.namespace,
+            generation: obj.metadata.generation,
+            resourceVersion: obj.metadata.resourceVersion,
+          },
           'Skipping update due to unchanged generation',
         );
       },

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { Gvr, InformerHandlers, KubeObject } from '../kube/index.js';
 import { createLogger } from '../observability/logger.js';
 import { createMetrics } from '../observability/metrics.js';
@@ -43,7 +43,7 @@ const obj = (name: string, ns: string, labels: Record<string, string> = {}): Kub
   metadata: { name, namespace: ns, labels },
 });
 
-function setup() {
+function setup(idleStopDelayMs = 0) {
   const informers = new Map<string, FakeInformer>();
   const enqueued: string[] = [];
   const metrics = createMetrics({ defaultMetrics: false });
@@ -51,6 +51,7 @@ function setup() {
     logger: createLogger({ level: 'fatal', encoder: 'json', devel: false }),
     metrics,
     enqueue: (k) => enqueued.push(k),
+    idleStopDelayMs,
     createInformer: (gvr) => {
       const f = new FakeInformer();
       informers.set(gvr.resource, f);
@@ -116,5 +117,37 @@ describe('SharedWatchLayer', () => {
     expect(seen).toEqual(['z']);
     reg.unregister();
     expect(layer.hasWatch(CM)).toBe(false);
+  });
+
+  describe('idle delay', () => {
+    afterEach(() => {
+      vi.useRealTimers();
+    });
+
+    it('keeps an unneeded informer through a reconcile that clears and re-declares interests', () => {
+      vi.useFakeTimers();
+      const { layer, informers } = setup(1000);
+      layer.setInterests(I1, [{ gvr: CM, namespace: 'ns', name: 'one' }]);
+      const first = informers.get('configmaps');
+      layer.setInterests(I1, []);
+      vi.advanceTimersByTime(500);
+      layer.setInterests(I1, [{ gvr: CM, namespace: 'ns', name: 'one' }]);
+      vi.advanceTimersByTime(2000);
+      expect(first?.stopped).toBe(false);
+      expect(informers.get('configmaps')).toBe(first);
+      expect(layer.watchCount).toBe(1);
+    });
+
+    it('stops the informer once it stayed unneeded for the delay', () => {
+      vi.useFakeTimers();
+      const { layer, informers } = setup(1000);
+      layer.setInterests(I1, [{ gvr: CM, namespace: 'ns', name: 'one' }]);
+      layer.dropInstance(I1);
+      vi.advanceTimersByTime(999);
+      expect(informers.get('configmaps')?.stopped).toBe(false);
+      vi.advanceTimersByTime(1);
+      expect(informers.get('configmaps')?.stopped).toBe(true);
+      expect(layer.watchCount).toBe(0);
+    });
   });
 });

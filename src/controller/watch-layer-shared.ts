@@ -4,6 +4,10 @@
 // (collections), where a selector matches the object's new OR old labels, so an object that
 // stops matching still wakes the instance that must prune it. Informers relist after 410 Gone
 // and reconnect with backoff on their own (kube/informer.ts).
+// An informer nobody needs any more is stopped only after `idleStopDelayMs`: a reconcile clears
+// its instance's interests when it starts and declares them again as it reads, so stopping at
+// once would restart the informer on every reconcile, and the restarted informer's initial list
+// would enqueue the instance again (a reconcile loop that never settles).
 
 import type { Gvr, InformerHandlers, Kube, KubeObject, LabelSelectorLike } from '../kube/index.js';
 import { Informer } from '../kube/index.js';
@@ -32,7 +36,11 @@ export interface SharedWatchLayerOptions {
   /** Builds the informer of one GVR; by default a metadata-only kube Informer. */
   readonly createInformer?: (gvr: Gvr) => InformerLike;
   readonly kube?: Kube;
+  /** How long an unneeded informer lives on in case it is needed again (default 30 s; 0: stop at once). */
+  readonly idleStopDelayMs?: number;
 }
+
+const DEFAULT_IDLE_STOP_DELAY_MS = 30_000;
 
 interface SelectorInterest {
   readonly instanceKey: string;
@@ -52,6 +60,9 @@ interface GvrWatch {
   readonly registrationRemovers: Map<InformerHandlers, () => void>;
 }
 
+const isIdle = (w: GvrWatch): boolean =>
+  w.registrations.size === 0 && w.byName.size === 0 && w.selectors.size === 0;
+
 export const gvrKey = (gvr: Gvr): string => `${gvr.group}/${gvr.version}/${gvr.resource}`;
 const objectName = (ns: string | undefined, name: string): string => `${ns ?? ''}/${name}`;
 
@@ -60,6 +71,7 @@ export class SharedWatchLayer implements WatchLayer {
   private readonly interests = new Map<string, readonly WatchInterest[]>();
   private readonly log: Logger;
   private readonly stopping = new Set<Promise<void>>();
+  private readonly idleTimers = new Map<string, ReturnType<typeof setTimeout>>();
 
   constructor(private readonly options: SharedWatchLayerOptions) {
     this.log = options.logger;
@@ -109,6 +121,8 @@ export class SharedWatchLayer implements WatchLayer {
   }
 
   async stop(): Promise<void> {
+    for (const t of this.idleTimers.values()) clearTimeout(t);
+    this.idleTimers.clear();
     for (const key of [...this.watches.keys()]) this.stopWatch(key);
     await Promise.allSettled([...this.stopping]);
     this.updateGauges();
@@ -146,6 +160,11 @@ export class SharedWatchLayer implements WatchLayer {
   private watchFor(gvr: Gvr): GvrWatch {
     const key = gvrKey(gvr);
     const existing = this.watches.get(key);
+    const timer = this.idleTimers.get(key);
+    if (timer !== undefined) {
+      clearTimeout(timer);
+      this.idleTimers.delete(key);
+    }
     if (existing !== undefined) return existing;
     const informer = this.createInformer(gvr);
     const label = gvrLabel(gvr.group, gvr.version, gvr.resource);
@@ -208,10 +227,23 @@ export class SharedWatchLayer implements WatchLayer {
     for (const t of targets) this.options.enqueue(t);
   }
 
-  /** Stops informers nobody needs any more. */
+  /** Stops informers nobody needs any more (after the idle delay, if still unneeded then). */
   private collect(): void {
+    const delay = this.options.idleStopDelayMs ?? DEFAULT_IDLE_STOP_DELAY_MS;
     for (const [key, w] of this.watches) {
-      if (w.registrations.size === 0 && w.byName.size === 0 && w.selectors.size === 0) this.stopWatch(key);
+      if (!isIdle(w) || this.idleTimers.has(key)) continue;
+      if (delay <= 0) {
+        this.stopWatch(key);
+        continue;
+      }
+      const timer = setTimeout(() => {
+        this.idleTimers.delete(key);
+        const current = this.watches.get(key);
+        if (current !== undefined && isIdle(current)) this.stopWatch(key);
+        this.updateGauges();
+      }, delay);
+      timer.unref();
+      this.idleTimers.set(key, timer);
     }
   }
 

@@ -25,6 +25,8 @@ export interface TestOperator {
   readonly id: string;
   /** Labels to put on every RGD this operator should handle. */
   labels(): Record<string, string>;
+  /** Captured log lines, oldest first (empty unless started with `captureLogs`). */
+  logs(): readonly LogLine[];
   stop(): Promise<void>;
 }
 
@@ -36,7 +38,15 @@ export interface StartTestOperatorOptions {
   readonly logLevel?: 'trace' | 'debug' | 'info' | 'error' | 'fatal';
   /** Reuse another operator's id to take over its RGDs (restart scenarios). */
   readonly id?: string;
+  /**
+   * Keep the operator's log lines in memory (read with `logs()`) instead of writing them to
+   * stdout; the level defaults to `debug` then.
+   */
+  readonly captureLogs?: boolean;
 }
+
+/** One parsed JSON log line of the operator. */
+export type LogLine = Readonly<Record<string, unknown>>;
 
 let crdInstalled: Promise<void> | undefined;
 
@@ -71,8 +81,19 @@ export async function startTestOperator(opts: StartTestOperatorOptions = {}): Pr
   if (!loaded.ok) throw loaded.error;
   const config = loaded.value;
   const level =
-    (process.env['KRO_TS_TEST_LOG'] as StartTestOperatorOptions['logLevel']) ?? opts.logLevel ?? 'error';
-  const logger = createLogger({ level, encoder: 'json', devel: false });
+    (process.env['KRO_TS_TEST_LOG'] as StartTestOperatorOptions['logLevel']) ??
+    opts.logLevel ??
+    (opts.captureLogs ? 'debug' : 'error');
+  const lines: LogLine[] = [];
+  const capture = {
+    write: (chunk: string): void => {
+      for (const text of chunk.split('\n')) if (text.trim() !== '') lines.push(JSON.parse(text) as LogLine);
+    },
+  };
+  const logger = createLogger(
+    { level, encoder: 'json', devel: false },
+    opts.captureLogs ? { destination: capture } : {},
+  );
   const kube = await connectKube({ kubeconfigPath: getKubeConfigPath(), userAgent: 'kro-ts-test-operator' });
   const id = opts.id ?? randomBytes(4).toString('hex');
   const operator = await startOperator({
@@ -91,5 +112,5 @@ export async function startTestOperator(opts: StartTestOperatorOptions = {}): Pr
     kube.close();
   };
   registerCleanup(stop);
-  return { operator, config, id, labels: () => ({ [OPERATOR_LABEL]: id }), stop };
+  return { operator, config, id, labels: () => ({ [OPERATOR_LABEL]: id }), logs: () => lines, stop };
 }
