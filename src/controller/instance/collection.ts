@@ -14,6 +14,7 @@ import type { DesiredItem, ItemResult, NodeReport, RuntimeObject } from '../../r
 import { collectionOutcome } from '../../runtime/index.js';
 import type { KnownLive } from './apply-node.js';
 import { applyItem } from './apply-node.js';
+import { mapConcurrent } from './concurrency.js';
 import type { RunState } from './run-state.js';
 
 /** Up to this many unknown items are read one by one; more are checked with a LIST per namespace. */
@@ -42,7 +43,7 @@ export async function applyCollection(
     }
     return { id: node.id, state: 'ERROR', reason: 'ApplyFailed', message: errorMessage(e) };
   }
-  const applied = await Promise.all(objects.map((d) => applyItem(run, node, d, known.get(keyOf(d.object)))));
+  const applied = await mapConcurrent(objects, (d) => applyItem(run, node, d, known.get(keyOf(d.object))));
   const results: ItemResult[] = applied.map((r) =>
     r.kind === 'applied' ? { kind: 'observed', object: r.object } : { kind: 'failed', report: r.outcome },
   );

@@ -7,6 +7,7 @@ import { Labels } from '../../api/constants.js';
 import type { KubeObject } from '../../kube/index.js';
 import { isConflict, isNotFound, refOf } from '../../kube/index.js';
 import { groupKindOf, sameInventory } from '../../runtime/index.js';
+import { mapConcurrent } from './concurrency.js';
 import { writeInventory } from './instance-io.js';
 import type { Member } from './members.js';
 import { listMembers } from './members.js';
@@ -38,7 +39,7 @@ export async function prune(run: RunState): Promise<boolean> {
   const stale = members.filter((m) => !run.appliedUids.has(m.object.metadata.uid ?? ''));
   let conflicts = false;
   for (const group of pruneGroups(stale, graph.topologicalOrder)) {
-    const results = await Promise.all(group.map((m) => deleteMember(run, m)));
+    const results = await mapConcurrent(group, (m) => deleteMember(run, m));
     if (results.includes('conflict')) conflicts = true;
   }
   if (!conflicts && !sameInventory(run.inventory, run.current)) {
