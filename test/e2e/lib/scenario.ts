@@ -4,7 +4,8 @@
 // step is replaced by the scenario's own namespace.
 //
 // Steps (paths are relative to the scenario folder):
-//   - apply: <file> | { file, set?: { "<dotted.path>": value }, expectError?: <regex>, waitActive?: bool }
+//   - apply: <file> | { file, set?: { "<dotted.path>": value }, unset?: [path], args?: [kubectl flags],
+//       expectError?: <regex>, waitActive?: bool }
 //       kubectl apply -f; RGDs in the file are waited for (state Active, CRD established) unless
 //       waitActive is false; expectError polls until kubectl fails with a matching message
 //   - assert: <file> | { file, timeoutSeconds? }      every document matches (see subset.ts);
@@ -70,6 +71,14 @@ function setPath(obj: Obj, dotted: string, value: unknown): void {
   cur[keys.at(-1)!] = value;
 }
 
+function unsetPath(obj: Obj, dotted: string): void {
+  const keys = dotted.split('.');
+  let cur: unknown = obj;
+  for (const k of keys.slice(0, -1))
+    cur = typeof cur === 'object' && cur !== null ? (cur as Obj)[k] : undefined;
+  if (typeof cur === 'object' && cur !== null) delete (cur as Obj)[keys.at(-1)!];
+}
+
 function refOf(o: Obj): ObjectRef {
   const md = (o['metadata'] ?? {}) as Obj;
   return {
@@ -90,12 +99,17 @@ const NOT_YET_SERVED =
 async function stepApply(ctx: ScenarioContext, spec: Obj): Promise<void> {
   const docs = readYamlDocs(join(ctx.dir, String(spec['file'])), ctx.namespace) as Obj[];
   const set = (substitute(spec['set'] ?? {}, ctx.namespace) ?? {}) as Obj;
-  for (const d of docs) for (const [path, v] of Object.entries(set)) setPath(d, path, v);
+  const unset = ((spec['unset'] ?? []) as unknown[]).map(String);
+  for (const d of docs) {
+    for (const [path, v] of Object.entries(set)) setPath(d, path, v);
+    for (const path of unset) unsetPath(d, path);
+  }
   const input = docs.map((d) => JSON.stringify(d)).join('\n');
+  const extraArgs = ((spec['args'] ?? []) as unknown[]).map(String);
   const expectError = spec['expectError'] === undefined ? undefined : new RegExp(String(spec['expectError']));
   const fatal = await eventually(
     async (): Promise<Error | undefined> => {
-      const r = await kubectl(ctx.kubeconfig, ['apply', '-f', '-'], input);
+      const r = await kubectl(ctx.kubeconfig, ['apply', ...extraArgs, '-f', '-'], input);
       const out = r.stderr + r.stdout;
       if (expectError) {
         if (r.code === 0)
@@ -250,8 +264,8 @@ async function stepKubectl(ctx: ScenarioContext, spec: Obj): Promise<void> {
         return;
       }
       if (r.code !== 0) throw new Error(`exit ${r.code}:\n${out}`);
-      const missing = expect.filter((re) => !re.test(r.stdout));
-      if (missing.length > 0) throw new Error(`output lacks ${missing.join(', ')}:\n${r.stdout}`);
+      const missing = expect.filter((re) => !re.test(out));
+      if (missing.length > 0) throw new Error(`output lacks ${missing.join(', ')}:\n${out}`);
     },
     {
       timeoutMs: Number(s['timeoutSeconds'] ?? DEFAULT_TIMEOUT_MS / 1000) * 1000,
