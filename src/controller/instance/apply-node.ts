@@ -65,6 +65,9 @@ export async function applyItem(
     else if (owner === undefined) run.emit('Normal', 'ResourceAdopted', `adopted ${msg}`);
     return { kind: 'applied', object: applied };
   } catch (e) {
+    // An object a LIST did not show may exist unlabelled with details the apply must respect
+    // (another controller's owner reference): read it and try once more.
+    if (known && !known.live && isKubeApiError(e) && !e.retryable) return applyItem(run, node, desired);
     if (isKubeApiError(e) && e.retryable) {
       run.retrying = true;
       return out({

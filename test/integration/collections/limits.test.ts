@@ -82,6 +82,23 @@ describe('collection limits', () => {
       ...ref('many-5'),
       metadata: { name: 'many-5', namespace: ns },
     } as KubeObject);
+    // Unlabelled, with another controller: the LIST does not show it, the first apply is refused,
+    // the item is read and applied with a non-controller owner reference.
+    const owner = await env.kube.resources.create({
+      ...ref('many-owner'),
+      metadata: { name: 'many-owner', namespace: ns },
+    } as KubeObject);
+    const controlled = {
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      name: 'many-owner',
+      uid: owner.metadata.uid,
+      controller: true,
+    };
+    await env.kube.resources.create({
+      ...ref('many-7'),
+      metadata: { name: 'many-7', namespace: ns, ownerReferences: [controlled] },
+    } as KubeObject);
     await createInstance(env, { name: 'many', namespace: ns, spec: { prefix: 'many', count: 10 } });
     await env.reconcile(env.key('many', ns));
     const inst = (await env.get('many', ns))!;
@@ -99,6 +116,11 @@ describe('collection limits', () => {
     expect((await listItems(env, inst, 'parts')).length).toBe(9);
     expect((await env.kube.resources.get(ref('many-3')))['data']).toEqual({ mine: 'no' });
     expect(env.eventMessages('ResourceAdopted')).toContain(`adopted ConfigMap ${ns}/many-5 (node parts)`);
+    const seven = await env.kube.resources.get(ref('many-7'));
+    expect(seven.metadata.ownerReferences).toEqual([
+      expect.objectContaining({ name: 'many-owner', controller: true }),
+      expect.objectContaining({ kind: 'Batch', name: 'many', controller: false }),
+    ]);
     expect(env.eventMessages('ResourceCreated')).toContain(`created ConfigMap ${ns}/many-0 (node parts)`);
   });
 
