@@ -5,8 +5,17 @@
 // No container engine is needed; the Dockerfile itself is linted by hack/check-image.test.ts.
 
 import { execFileSync, spawn } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import {
+  chmodSync,
+  copyFileSync,
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+} from 'node:fs';
+import { hostname, tmpdir } from 'node:os';
 import { join, posix } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runtimeCopies } from '../../hack/check-image.js';
@@ -70,6 +79,7 @@ function run(args: string[]): Promise<{ code: number | null; out: string }> {
 
 beforeAll(() => {
   work = mkdtempSync(join(tmpdir(), 'kro-ts-image-'));
+  chmodSync(work, 0o755);
   app = join(work, 'app');
   mkdirSync(app);
   assembleRuntime();
@@ -108,26 +118,40 @@ describe('runtime stage of the image', () => {
     expect(r.code).toBe(2);
   });
 
-  it('serves /readyz against the cluster with leader election, and exits 0 on SIGTERM', async () => {
+  it('runs as UID 65532 from a read-only /app: /readyz against the cluster with leader election, exit 0 on SIGTERM', async () => {
     const kube = await getKube();
     const ns = 'kro-system';
     if (!(await kube.resources.tryGet({ apiVersion: 'v1', kind: 'Namespace', name: ns }))) {
       await kube.resources.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } });
     }
     const [probe, metrics] = [await freePort(), await freePort()];
-    const child = spawn(
-      process.execPath,
-      [
-        'dist/main.js',
-        '--kubeconfig',
-        getKubeConfigPath(),
-        '--leader-elect',
-        `--leader-election-namespace=${ns}`,
-        `--health-probe-bind-address=127.0.0.1:${probe}`,
-        `--metrics-bind-address=127.0.0.1:${metrics}`,
-      ],
-      { cwd: app, stdio: ['ignore', 'pipe', 'pipe'], env: { PATH: process.env['PATH'] ?? '', HOME: work } },
-    );
+    // As in the pod: UID/GID 65532 (when the tests run as root), HOME pointing nowhere, and /app
+    // owned by root and not writable by that user. The node binary and the kubeconfig are copied
+    // where that user can read them.
+    const kubeconfig = join(work, 'kubeconfig');
+    copyFileSync(getKubeConfigPath(), kubeconfig);
+    chmodSync(kubeconfig, 0o644);
+    const node = join(work, 'node');
+    copyFileSync(process.execPath, node);
+    chmodSync(node, 0o755);
+    const args = [
+      'dist/main.js',
+      '--kubeconfig',
+      kubeconfig,
+      '--leader-elect',
+      `--leader-election-namespace=${ns}`,
+      `--health-probe-bind-address=127.0.0.1:${probe}`,
+      `--metrics-bind-address=127.0.0.1:${metrics}`,
+    ];
+    const asRoot = process.getuid?.() === 0;
+    const [cmd, argv] = asRoot
+      ? ['setpriv', ['--reuid=65532', '--regid=65532', '--clear-groups', node, ...args]]
+      : [node, args];
+    const child = spawn(cmd, argv, {
+      cwd: app,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { PATH: '/usr/bin:/bin', HOME: '/nonexistent', NODE_OPTIONS: '--max-old-space-size=768' },
+    });
     let out = '';
     child.stdout.on('data', (c: Buffer) => (out += c.toString('utf8')));
     child.stderr.on('data', (c: Buffer) => (out += c.toString('utf8')));
@@ -146,5 +170,15 @@ describe('runtime stage of the image', () => {
       child.kill('SIGTERM');
     }
     expect(await exited, out.slice(-3000)).toBe(0);
+    // Whoever holds the Lease now, it is not this process: a holder releases it on SIGTERM
+    // (here it usually won it; in-cluster runs, the installed operator keeps it).
+    const lease = await kube.resources.tryGet({
+      apiVersion: 'coordination.k8s.io/v1',
+      kind: 'Lease',
+      name: 'controller.kro.run',
+      namespace: ns,
+    });
+    const holder = String((lease?.['spec'] as { holderIdentity?: string } | undefined)?.holderIdentity ?? '');
+    expect(holder.startsWith(`${hostname()}_`), `Lease holder ${holder}`).toBe(false);
   });
 });
