@@ -29,6 +29,8 @@ let kube: Kube;
 let kubeconfig: string;
 let operator: RunningOperator;
 let built: BuiltDist | undefined;
+/** Every RGD the scenarios applied. */
+const appliedRgds = new Set<string>();
 
 beforeAll(async () => {
   kube = await getKube();
@@ -75,6 +77,7 @@ describe('e2e scenarios', () => {
       } catch (e) {
         failure = e;
       }
+      for (const r of ctx.rgds) appliedRgds.add(r);
       const problems = await cleanupScenario({ kube, rgds: ctx.rgds, namespace });
       if (failure !== undefined) {
         const logs = await operator.logsSince(mark);
@@ -88,4 +91,16 @@ describe('e2e scenarios', () => {
       expect(problems, 'cleanup').toEqual([]);
     });
   }
+
+  it('counted what the scenarios did in its metrics (kro names and label formats)', async () => {
+    const text = await operator.metrics();
+    for (const rgd of appliedRgds) {
+      expect(text).toMatch(new RegExp(`^rgd_graph_build_total\\{[^}]*name="${rgd}"[^}]*\\} [1-9]`, 'm'));
+    }
+    expect(text).toMatch(
+      /^instance_reconcile_total\{[^}]*gvr="kro\.run\/v1alpha1, Resource=[a-z0-9]+"[^}]*\} [1-9]/m,
+    );
+    expect(text).toMatch(/^events_emitted_total\{[^}]*reason="ResourceCreated"[^}]*\} [1-9]/m);
+    expect(text).toMatch(/^process_cpu_user_seconds_total /m);
+  });
 });

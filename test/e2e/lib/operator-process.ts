@@ -64,6 +64,8 @@ export interface RunningOperator {
   mark(): number;
   /** Log lines since `mark` (in-cluster: the pod's recent log). */
   logsSince(mark: number): Promise<string>;
+  /** The Prometheus text of /metrics (in-cluster: through the API server's pod proxy). */
+  metrics(): Promise<string>;
   /** SIGTERM and wait; resolves with the exit code (null in-cluster). */
   stop(): Promise<number | null>;
 }
@@ -115,6 +117,7 @@ export async function startOperatorProcess(opts: StartOptions): Promise<RunningO
     metricsUrl: `http://127.0.0.1:${metricsPort}`,
     mark: () => lines.length,
     logsSince: (m) => Promise.resolve(lines.slice(m).join('\n')),
+    metrics: async () => (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text(),
     stop: async () => {
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
       const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
@@ -183,6 +186,26 @@ export async function attachInCluster(kubeconfig: string): Promise<RunningOperat
         `--since=${since}s`,
       ]);
       return logs.stdout + logs.stderr;
+    },
+    metrics: async () => {
+      const pod = await kubectl(kubeconfig, [
+        '-n',
+        'kro-system',
+        'get',
+        'pods',
+        '-l',
+        'app.kubernetes.io/name=kro',
+        '--field-selector=status.phase=Running',
+        '-o',
+        'jsonpath={.items[0].metadata.name}',
+      ]);
+      const raw = await kubectl(kubeconfig, [
+        'get',
+        '--raw',
+        `/api/v1/namespaces/kro-system/pods/${pod.stdout.trim()}:8078/proxy/metrics`,
+      ]);
+      if (raw.code !== 0) throw new Error(`metrics through the pod proxy: ${raw.stderr}`);
+      return raw.stdout;
     },
     stop: () => Promise.resolve(null),
   };
