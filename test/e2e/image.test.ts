@@ -19,9 +19,10 @@ import { hostname, tmpdir } from 'node:os';
 import { join, posix } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runtimeCopies } from '../../hack/check-image.js';
-import { eventually, getKube, getKubeConfigPath } from '../harness/index.js';
+import { deleteAfter, eventually, getKube, getKubeConfigPath } from '../harness/index.js';
 import type { BuiltDist } from './lib/operator-process.js';
 import { buildDist, freePort } from './lib/operator-process.js';
+import { ensureNamespace } from './lib/namespace.js';
 import { repoRoot } from './lib/paths.js';
 
 let app: string;
@@ -121,9 +122,7 @@ describe('runtime stage of the image', () => {
   it('runs as UID 65532 from a read-only /app: /readyz against the cluster with leader election, exit 0 on SIGTERM', async () => {
     const kube = await getKube();
     const ns = 'kro-system';
-    if (!(await kube.resources.tryGet({ apiVersion: 'v1', kind: 'Namespace', name: ns }))) {
-      await kube.resources.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } });
-    }
+    if (await ensureNamespace(kube, ns)) deleteAfter({ apiVersion: 'v1', kind: 'Namespace', name: ns });
     const [probe, metrics] = [await freePort(), await freePort()];
     // As in the pod: UID/GID 65532 (when the tests run as root), HOME pointing nowhere, and /app
     // owned by root and not writable by that user. The node binary and the kubeconfig are copied

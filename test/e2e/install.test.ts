@@ -9,6 +9,7 @@ import { isNotFound } from '../../src/kube/index.js';
 import { staleFiles } from '../../hack/render-install.js';
 import { eventually, getKube, getKubeConfigPath } from '../harness/index.js';
 import { kubectl, kubectlOk, kubectlPath } from './lib/kubectl.js';
+import { ensureNamespace } from './lib/namespace.js';
 import { repoRoot } from './lib/paths.js';
 
 type Obj = Record<string, unknown> & {
@@ -46,8 +47,7 @@ beforeAll(async () => {
   kubeconfig = getKubeConfigPath();
   // Namespaced objects of a server-side dry run need their namespace to exist for real.
   const kube = await getKube();
-  if (!(await kube.resources.tryGet({ apiVersion: 'v1', kind: 'Namespace', name: 'kro-system' }))) {
-    await kube.resources.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'kro-system' } });
+  if (await ensureNamespace(kube, 'kro-system')) {
     created.push({ apiVersion: 'v1', kind: 'Namespace', name: 'kro-system' });
   }
 });

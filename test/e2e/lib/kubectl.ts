@@ -29,7 +29,9 @@ export interface KubectlResult {
 /** Runs kubectl; never throws for a non-zero exit (the caller decides). */
 export function kubectl(kubeconfig: string, args: readonly string[], input?: string): Promise<KubectlResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(kubectlPath(), ['--kubeconfig', kubeconfig, ...args], {
+    // A discovery cache apart from ~/.kube/cache (keyed by server address, so per cluster).
+    const cacheDir = join(repoRoot, '.cache', 'e2e', 'kube-cache');
+    const child = spawn(kubectlPath(), ['--kubeconfig', kubeconfig, `--cache-dir=${cacheDir}`, ...args], {
       cwd: repoRoot,
       stdio: ['pipe', 'pipe', 'pipe'],
     });
