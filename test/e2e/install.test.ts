@@ -85,6 +85,8 @@ describe('install manifests', () => {
       'apply',
       '--dry-run=server',
       '--server-side',
+      // An installed operator (kind-e2e) runs another image under another field manager.
+      '--force-conflicts',
       '--field-manager=kro-ts-e2e',
       '-f',
       join(repoRoot, 'deploy/install.yaml'),
