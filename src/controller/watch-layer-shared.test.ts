@@ -65,6 +65,21 @@ const I1 = 'x.test/v1/apps/ns/a';
 const I2 = 'x.test/v1/apps/ns/b';
 
 describe('SharedWatchLayer', () => {
+  it('addInterests keeps earlier interests routed while a reconcile declares new ones', () => {
+    const { layer, informers, enqueued } = setup();
+    layer.setInterests(I1, [{ gvr: CM, namespace: 'ns', name: 'one' }]);
+    layer.addInterests(I1, [{ gvr: SVC, namespace: 'ns', name: 'one' }]);
+    layer.addInterests(I1, [{ gvr: CM, namespace: 'ns', name: 'one' }]);
+    informers.get('configmaps')?.add(obj('one', 'ns'));
+    informers.get('services')?.add(obj('one', 'ns'));
+    expect(enqueued).toEqual([I1, I1]);
+    // The end of the reconcile replaces the set: the ConfigMap is no longer of interest.
+    layer.setInterests(I1, [{ gvr: SVC, namespace: 'ns', name: 'one' }]);
+    informers.get('services')?.add(obj('one', 'ns'));
+    expect(enqueued).toEqual([I1, I1, I1]);
+    expect(layer.hasWatch(CM)).toBe(false);
+  });
+
   it('starts one informer per GVR and routes by name', () => {
     const { layer, informers, enqueued } = setup();
     layer.setInterests(I1, [{ gvr: CM, namespace: 'ns', name: 'one' }]);

@@ -86,6 +86,13 @@ export class SharedWatchLayer implements WatchLayer {
     this.updateGauges();
   }
 
+  addInterests(instanceKey: string, interests: readonly WatchInterest[]): void {
+    const current = this.interests.get(instanceKey) ?? [];
+    const seen = new Set(current.map((i) => JSON.stringify(i)));
+    const added = interests.filter((i) => !seen.has(JSON.stringify(i)));
+    if (added.length > 0) this.setInterests(instanceKey, [...current, ...added]);
+  }
+
   dropInstance(instanceKey: string): void {
     this.setInterests(instanceKey, []);
   }

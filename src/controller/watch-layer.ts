@@ -16,5 +16,11 @@ export interface WatchLayer {
    * selectors) enqueues the instance.
    */
   setInterests(instanceKey: string, interests: readonly WatchInterest[]): void;
+  /**
+   * Adds to the instance's interests without dropping any: a reconcile declares what it is about
+   * to read before reading it, and replaces the whole set (setInterests) only when it ends, so no
+   * event on a child is lost in between.
+   */
+  addInterests(instanceKey: string, interests: readonly WatchInterest[]): void;
   dropInstance(instanceKey: string): void;
 }

@@ -161,7 +161,6 @@ export async function reconcileServed(scope: ReconcileScope, served: ServedGraph
     waves: 0,
     signal: scope.signal,
   };
-  deps.watches.setInterests(target.key, []);
   await runWaves(run);
   const conflicts = mayPrune(run) ? await prune(run) : false;
   return finish(scope, run, conflicts);

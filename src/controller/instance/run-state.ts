@@ -35,15 +35,18 @@ export function gvrOf(node: CompiledNode): Gvr {
   return { group: node.gvk.group, version: node.gvk.version, resource: node.plural };
 }
 
-/** Registers an interest (deduplicated) and pushes the whole set to the watch layer. */
+/**
+ * Records an interest of this reconcile (deduplicated) and adds it to the watch layer at once,
+ * before the object is read; the previous reconcile's interests stay until this one finishes.
+ */
 export function addInterests(run: RunState, interests: readonly WatchInterest[]): void {
-  let changed = false;
+  const added: WatchInterest[] = [];
   for (const i of interests) {
     const key = JSON.stringify(i);
     if (!run.interests.has(key)) {
       run.interests.set(key, i);
-      changed = true;
+      added.push(i);
     }
   }
-  if (changed) run.deps.watches.setInterests(run.target.key, [...run.interests.values()]);
+  if (added.length > 0) run.deps.watches.addInterests(run.target.key, added);
 }

@@ -81,6 +81,7 @@ export async function startInstanceEnv(
   const interests = new Map<string, readonly WatchInterest[]>();
   const watches: WatchLayer = {
     setInterests: (k, i) => void interests.set(k, i),
+    addInterests: (k, i) => void interests.set(k, [...(interests.get(k) ?? []), ...i]),
     dropInstance: (k) => void interests.delete(k),
   };
   const events: EventRecord[] = [];
