@@ -186,7 +186,9 @@ describe('FrontendAppV2 through the operator', () => {
     );
     expect(imageOf(await kube.resources.get(DEPLOY()))).toBe('nginx:1.28');
 
-    // Deletion in reverse topological order: the Deployment (apply wave 2) first.
+    // Deletion in reverse topological order: the Deployment (it reads the ConfigMap) and the
+    // independent Service share the last apply wave and go first, concurrently; the ConfigMap
+    // goes only after both are gone.
     const deletions = await recordDeletions();
     await kube.resources.delete(instanceRef(kind, name, ns));
     await eventually(
@@ -196,6 +198,7 @@ describe('FrontendAppV2 through the operator', () => {
       },
       { timeoutMs: 60_000, description: 'instance and children deleted' },
     );
-    expect(deletions[0]).toBe('Deployment');
+    expect(deletions[2]).toBe('ConfigMap');
+    expect(new Set(deletions.slice(0, 2))).toEqual(new Set(['Deployment', 'Service']));
   });
 });
