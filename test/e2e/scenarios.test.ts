@@ -5,14 +5,13 @@
 // itself; on failure the operator's log since the scenario began is printed and attached.
 // Format of a scenario: test/e2e/lib/scenario.ts. KRO_TS_E2E_SCENARIO=<name> runs one folder.
 
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { parse } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Kube, KubeObject } from '../../src/kube/index.js';
-import { ensureCrd } from '../../src/kube/index.js';
+import type { Kube } from '../../src/kube/index.js';
 import { getKube, getKubeConfigPath, uniqueName } from '../harness/index.js';
 import { cleanupScenario } from './lib/cleanup.js';
+import { ensureRgdCrd } from './lib/namespace.js';
 import type { BuiltDist, RunningOperator } from './lib/operator-process.js';
 import { attachInCluster, buildDist, operatorMode, startOperatorProcess } from './lib/operator-process.js';
 import { repoRoot } from './lib/paths.js';
@@ -40,10 +39,7 @@ beforeAll(async () => {
     return;
   }
   // The operator needs the RGD CRD, which the install manifests provide in a real cluster.
-  const crd = parse(
-    readFileSync(join(repoRoot, 'crds/kro.run_resourcegraphdefinitions.yaml'), 'utf8'),
-  ) as KubeObject;
-  await ensureCrd(kube.resources, crd, { timeoutMs: 60_000 });
+  await ensureRgdCrd(kube);
   built = buildDist();
   operator = await startOperatorProcess({ kubeconfig, dist: built.dist });
 });

@@ -1,5 +1,10 @@
-import type { Kube } from '../../../src/kube/index.js';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse } from 'yaml';
+import type { Kube, KubeObject } from '../../../src/kube/index.js';
+import { ensureCrd } from '../../../src/kube/index.js';
 import { eventually } from '../../harness/index.js';
+import { repoRoot } from './paths.js';
 
 /**
  * Makes sure namespace `name` exists and is Active (waiting out a previous test file's deletion);
@@ -21,4 +26,12 @@ export async function ensureNamespace(kube: Kube, name: string): Promise<boolean
     },
     { timeoutMs: 90_000, intervalMs: 250, description: `namespace ${name} Active` },
   );
+}
+
+/** Installs crds/ (the RGD CRD) and waits until it is served; what the install manifests do. */
+export async function ensureRgdCrd(kube: Kube): Promise<void> {
+  const crd = parse(
+    readFileSync(join(repoRoot, 'crds/kro.run_resourcegraphdefinitions.yaml'), 'utf8'),
+  ) as KubeObject;
+  await ensureCrd(kube.resources, crd, { timeoutMs: 60_000 });
 }
