@@ -55,7 +55,7 @@ for img in $images; do
   fi
   echo "pin-image-digests: $ref -> $digest"
   # Replace the image (with or without an old digest) wherever it appears in a FROM line.
-  sed -i -E "s|^(FROM[[:space:]]+(--platform=[^[:space:]]+[[:space:]]+)?)${ref//./\\.}(@sha256:[0-9a-f]{64})?([[:space:]]|$)|\1$ref@$digest\4|" "$tmp"
+  sed -i -E "s#^(FROM[[:space:]]+(--platform=[^[:space:]]+[[:space:]]+)?)${ref//./\\.}(@sha256:[0-9a-f]{64})?([[:space:]]|\$)#\1$ref@$digest\4#" "$tmp"
 done
 if [ "$failed" = 1 ]; then
   echo "pin-image-digests: skipped: some base images could not be resolved; $file left unchanged (tags stay pinned to exact versions)" >&2
