@@ -30,6 +30,9 @@ export default defineConfig({
         test: {
           name: 'e2e',
           include: ['test/e2e/**/*.test.ts'],
+          // After unit and integration (group 0): the e2e operator runs as a separate process and
+          // should not compete with the in-process operators of the integration tests.
+          sequence: { groupOrder: 1 },
           environment: 'node',
           globalSetup: ['test/harness/global-setup.ts'],
           testTimeout: 120_000,
