@@ -1,13 +1,13 @@
 // The install manifests: the rendered install.yaml is current, both kustomizations are accepted by
 // a real API server (server-side dry run), their content matches spec 05 §10–11, and the
-// aggregation mode's ClusterRole really aggregates (the controller manager fills kro:controller).
+// aggregation mode's roles are what spec 05 §10 lists (rbac-aggregation.test.ts runs them).
 
 import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isNotFound } from '../../src/kube/index.js';
 import { staleFiles } from '../../hack/render-install.js';
-import { eventually, getKube, getKubeConfigPath } from '../harness/index.js';
+import { getKube, getKubeConfigPath } from '../harness/index.js';
 import { kubectl, kubectlOk, kubectlPath } from './lib/kubectl.js';
 import { ensureNamespace } from './lib/namespace.js';
 import { repoRoot } from './lib/paths.js';
@@ -191,35 +191,5 @@ describe('install manifests', () => {
       });
     }
   });
-
-  it('aggregation: kro:controller is filled from kro:controller:static by the API server side', async () => {
-    const kube = await getKube();
-    const roles = (await render('deploy/overlays/aggregation')).filter(
-      (o) => o.kind === 'ClusterRole' && o.metadata.name.startsWith('kro:controller'),
-    );
-    for (const role of roles) {
-      const ref = {
-        apiVersion: 'rbac.authorization.k8s.io/v1',
-        kind: 'ClusterRole',
-        name: role.metadata.name,
-      };
-      if (await kube.resources.tryGet(ref)) continue; // installed for real (e.g. kind): leave it alone
-      await kube.resources.create(role as never);
-      created.push(ref);
-    }
-    await eventually(
-      async () => {
-        const agg = await kube.resources.get({
-          apiVersion: 'rbac.authorization.k8s.io/v1',
-          kind: 'ClusterRole',
-          name: 'kro:controller',
-        });
-        expect(agg['rules']).toEqual(
-          expect.arrayContaining([expect.objectContaining({ resources: ['leases'] })]),
-        );
-        expect((agg['rules'] as unknown[]).length).toBeGreaterThanOrEqual(10);
-      },
-      { timeoutMs: 30_000, intervalMs: 250, description: 'kro:controller aggregated' },
-    );
-  });
+  // That aggregation really fills kro:controller is tested in rbac-aggregation.test.ts.
 });
