@@ -163,19 +163,30 @@ describe('kro-ts CLI exit codes', () => {
   });
 
   it('every compile error class points at its line and column', async () => {
-    const expected: [string, string][] = [
-      ['schema-error', ':12:14: field values: field tag: unknown type: strin'],
-      ['id-error', ':12:11: naming convention violation: id Config_Map'],
-      ['template-field-error', ':31:19: schema not found for field imagee'],
-      ['expression-type-error', ':22:21: type mismatch in resource "deployment"'],
-      ['unknown-function', ':19:18: uses unknown functions: [toUpper]'],
-      ['cycle', ':19:18: failed to build dependency graph: graph contains a cycle: first -> second -> first'],
-      ['status-error', ':13:17: failed to type-check status expression "deployment.status.readyReplicaz"'],
+    // Each line is `file:line:col: <where>: <leaf>`; the position is exact, the leaf is kro's.
+    const expected: [string, string, string][] = [
+      ['schema-error', ':12:14: ', 'field values: field tag: unknown type: strin'],
+      ['id-error', ':12:11: ', 'naming convention violation: id Config_Map'],
+      ['template-field-error', ':31:19: ', 'schema not found for field imagee'],
+      ['expression-type-error', ':22:21: ', 'type mismatch in resource "deployment"'],
+      ['unknown-function', ':19:18: ', 'uses unknown functions: [toUpper]'],
+      [
+        'cycle',
+        ':19:18: ',
+        'failed to build dependency graph: graph contains a cycle: first -> second -> first',
+      ],
+      [
+        'status-error',
+        ':13:17: ',
+        'failed to type-check status expression "deployment.status.readyReplicaz"',
+      ],
     ];
-    for (const [file, fragment] of expected) {
+    for (const [file, position, leaf] of expected) {
       const r = await run(['validate', `${F}/invalid/${file}.yaml`]);
       expect(r.code).toBe(1);
-      expect(r.stdout).toContain(`${F}/invalid/${file}.yaml${fragment}`);
+      const line = r.stdout.split('\n').find((l) => l.startsWith(`${F}/invalid/${file}.yaml${position}`));
+      expect(line, `${file}: no issue at ${position}`).toBeDefined();
+      expect(line).toContain(leaf);
     }
   });
 });

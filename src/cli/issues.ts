@@ -3,6 +3,7 @@
 
 import { GraphIssueCodes } from '../graph/index.js';
 import type { Issue } from '../lib/issue.js';
+import { formatIssue } from '../lib/issue.js';
 import type { YamlDoc } from './yaml-source.js';
 import { locatePath } from './yaml-source.js';
 
@@ -31,7 +32,7 @@ export function locateIssue(source: YamlDoc, issue: Issue): LocatedIssue {
     col: pos.col,
     code: issue.code,
     path: issue.path,
-    message: issue.message,
+    message: formatIssue(issue),
     ...(issue.nodeId !== undefined ? { nodeId: issue.nodeId } : {}),
     ...(issue.expression !== undefined ? { expression: issue.expression } : {}),
   };

@@ -22,7 +22,26 @@ export function issue(fields: Issue): Issue {
   return Object.freeze({ ...fields });
 }
 
-/** Renders issues the way the RGD condition message shows them: one per line. */
+/**
+ * One issue as people read it in the RGD's GraphAccepted condition and GraphRejected event: the
+ * leaf message (kro's exact wording) prefixed with where it is — resource id, RGD field path and
+ * expression — unless the leaf already says so. Example:
+ *   resource "config" at spec.resources[0].template.data.colour, expression "schema.spec.colour": undefined field 'colour'
+ */
+export function formatIssue(i: Issue): string {
+  const parts: string[] = [];
+  if (i.nodeId !== undefined && !i.message.includes(`"${i.nodeId}"`)) parts.push(`resource "${i.nodeId}"`);
+  if (i.path !== '' && !i.message.includes(i.path)) {
+    parts.push(parts.length > 0 ? `at ${i.path}` : i.path);
+  }
+  const where = parts.join(' ');
+  const expr =
+    i.expression !== undefined && !i.message.includes(i.expression) ? `expression "${i.expression}"` : '';
+  const context = [where, expr].filter((p) => p !== '').join(', ');
+  return context === '' ? i.message : `${context}: ${i.message}`;
+}
+
+/** Renders issues the way the RGD condition message shows them: one per line, with context. */
 export function formatIssues(issues: readonly Issue[]): string {
-  return issues.map((i) => i.message).join('\n');
+  return issues.map(formatIssue).join('\n');
 }
