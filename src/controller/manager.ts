@@ -8,7 +8,7 @@
 import type { Config } from '../config.js';
 import type { Gvr, InformerHandlers, Kube, KubeObject } from '../kube/index.js';
 import { isNotFound } from '../kube/index.js';
-import { KroError } from '../lib/errors.js';
+import { errorMessage, KroError } from '../lib/errors.js';
 import type { EventRecorder } from '../observability/events.js';
 import type { Logger } from '../observability/logger.js';
 import type { Metrics } from '../observability/metrics.js';
@@ -55,6 +55,8 @@ interface Registration {
   readonly gvr: Gvr;
   readonly informer: InformerLike;
   readonly unregister: () => void;
+  /** The last list/watch error while the kind's informer has not synced (e.g. RBAC forbids it). */
+  watchError?: string;
 }
 
 export class InstanceManager {
@@ -65,6 +67,7 @@ export class InstanceManager {
   private readonly log: Logger;
   private readonly reconciler: InstanceReconciler;
   private resyncTimer: ReturnType<typeof setInterval> | undefined;
+  private kindHealthListener: ((gvrKey: string) => void) | undefined;
 
   constructor(private readonly options: ManagerOptions) {
     this.log = options.logger.child({ logger: 'instance-controller' });
@@ -124,8 +127,7 @@ export class InstanceManager {
       return;
     }
     this.registry.setServed(key, served);
-    const { informer, unregister } = this.watches.registerKind(gvr, this.instanceHandlers(gvr));
-    this.kinds.set(key, { gvr, informer, unregister });
+    this.attachKind(key, gvr);
     this.options.metrics.dynamicGvrCount.set(this.kinds.size);
     this.options.metrics.dynamicHandlerAttachTotal.inc({ type: 'instance' });
     this.options.metrics.dynamicHandlerCount.set({ type: 'instance' }, this.kinds.size);
@@ -144,9 +146,47 @@ export class InstanceManager {
     if (this.registry.lookup(key)?.kind === 'served') return;
     this.registry.setUnavailable(key, entry);
     if (this.kinds.has(key)) return;
-    const { informer, unregister } = this.watches.registerKind(gvr, this.instanceHandlers(gvr));
-    this.kinds.set(key, { gvr, informer, unregister });
+    this.attachKind(key, gvr);
     this.options.metrics.dynamicGvrCount.set(this.kinds.size);
+  }
+
+  /**
+   * Why the kind's instances cannot be watched, while that lasts: the list/watch error of an
+   * informer that has not synced (typically RBAC: the controller may not list the generated kind).
+   * The RGD controller reports it as ControllerReady=False.
+   */
+  kindWatchError(gvrKey: string): string | undefined {
+    const r = this.kinds.get(gvrKey);
+    if (r === undefined || r.informer.hasSynced) return undefined;
+    return r.watchError;
+  }
+
+  /** Called with the kind's key when kindWatchError() changes. */
+  onKindHealthChange(listener: (gvrKey: string) => void): void {
+    this.kindHealthListener = listener;
+  }
+
+  private attachKind(key: string, gvr: Gvr): void {
+    const handlers = this.instanceHandlers(gvr);
+    const health: InformerHandlers = {
+      onError: (err) => {
+        const r = this.kinds.get(key);
+        if (r === undefined || r.informer.hasSynced) return;
+        const message = errorMessage(err);
+        if (r.watchError === message) return;
+        r.watchError = message;
+        this.log.warn({ gvr: key, err }, 'Cannot watch instances of kind');
+        this.kindHealthListener?.(key);
+      },
+      onSynced: () => {
+        const r = this.kinds.get(key);
+        if (r?.watchError === undefined) return;
+        delete r.watchError;
+        this.kindHealthListener?.(key);
+      },
+    };
+    const { informer, unregister } = this.watches.registerKind(gvr, { ...handlers, ...health });
+    this.kinds.set(key, { gvr, informer, unregister });
   }
 
   /** Atomic swap: reconciles that already started keep the graph they looked up. */

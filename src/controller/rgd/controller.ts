@@ -87,6 +87,11 @@ export class RgdController {
       metrics,
       isExpectedError: (e) => e instanceof KroError || (e instanceof Error && 'status' in e),
     });
+    // A kind whose instances cannot be watched (or can again) changes its RGD's ControllerReady.
+    options.manager.onKindHealthChange((gvrKey) => {
+      const lookup = options.manager.registry.lookup(gvrKey);
+      if (lookup?.kind === 'served') this.queue.add(lookup.served.rgdName);
+    });
     this.rgdInformer = new Informer(kube.resources, {
       target: { group: KRO_GROUP, version: KRO_VERSION, resource: RGD_PLURAL },
       labelSelector: options.rgdLabels

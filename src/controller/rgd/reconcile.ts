@@ -92,7 +92,17 @@ export async function reconcileRgd(
       ? mem.served
       : { graph, rgdName: name, rgdUid: rgd.metadata.uid ?? '', revision: draft.lastIssuedRevision };
   if (!reuse || !cx.manager.isRegistered(gvrKeyOf(graph))) cx.manager.registerKind(served);
-  draft.set({ type: C.controllerReady, status: 'True', reason: 'Running', message: 'controller is running' });
+  const watchError = cx.manager.kindWatchError(gvrKeyOf(graph));
+  draft.set(
+    watchError === undefined
+      ? { type: C.controllerReady, status: 'True', reason: 'Running', message: 'controller is running' }
+      : {
+          type: C.controllerReady,
+          status: 'False',
+          reason: 'FailedToStart',
+          message: `cannot watch instances of ${graph.instance.plural}.${graph.instance.group}: ${watchError}`,
+        },
+  );
   cx.memory.set(name, { hash, generation, served });
   await writeStatusWithMetrics(cx, rgd, draft);
   return undefined;
