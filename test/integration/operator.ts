@@ -43,6 +43,8 @@ export interface StartTestOperatorOptions {
    * stdout; the level defaults to `debug` then.
    */
   readonly captureLogs?: boolean;
+  /** Run as another identity (e.g. a ServiceAccount token); default: the harness's admin. */
+  readonly kubeconfigPath?: string;
 }
 
 /** One parsed JSON log line of the operator. */
@@ -94,7 +96,10 @@ export async function startTestOperator(opts: StartTestOperatorOptions = {}): Pr
     { level, encoder: 'json', devel: false },
     opts.captureLogs ? { destination: capture } : {},
   );
-  const kube = await connectKube({ kubeconfigPath: getKubeConfigPath(), userAgent: 'kro-ts-test-operator' });
+  const kube = await connectKube({
+    kubeconfigPath: opts.kubeconfigPath ?? getKubeConfigPath(),
+    userAgent: 'kro-ts-test-operator',
+  });
   const id = opts.id ?? randomBytes(4).toString('hex');
   const operator = await startOperator({
     config,
