@@ -17,6 +17,7 @@ import { InstanceManager } from './controller/manager.js';
 import { RgdController } from './controller/rgd/index.js';
 import { createEventSink } from './kube/event-sink.js';
 import type { Kube } from './kube/index.js';
+import type { RequestObserver } from './kube/index.js';
 import { connectKube, getServerVersion } from './kube/index.js';
 import { EventRecorder } from './observability/events.js';
 import type { Logger } from './observability/logger.js';
@@ -139,9 +140,22 @@ export async function main(): Promise<number> {
     qps: config.clientQps,
     burst: config.clientBurst,
     userAgent: 'kro-ts',
+    observer: restClientObserver(metrics),
   });
   await waitForApiServer(kube, probes, logger);
   return runUntilSignal({ config, kube, logger, metrics, probes });
+}
+
+/** Feeds kro's rest_client_* metrics from the kube client's per-request observations. */
+export function restClientObserver(metrics: Metrics): RequestObserver {
+  return (o) => {
+    const labels = { verb: o.verb, host: o.host };
+    metrics.restRequestDuration.observe(labels, o.seconds);
+    metrics.restRateLimiterDuration.observe(labels, o.rateLimiterSeconds);
+    metrics.restRequestSize.observe(labels, o.requestBytes);
+    if (o.responseBytes !== undefined) metrics.restResponseSize.observe(labels, o.responseBytes);
+    metrics.restRequestsTotal.inc({ code: o.code, method: o.verb, host: o.host });
+  };
 }
 
 interface RunInput extends OperatorOptions {

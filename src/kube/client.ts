@@ -72,7 +72,22 @@ export interface KubeClientOptions extends KubeConfigSource {
   readonly userAgent?: string;
   /** Default deadline of non-streaming requests. Default 60 s. */
   readonly requestTimeoutMs?: number;
+  /** Told about every request once its status is known (the operator feeds rest_client_* metrics). */
+  readonly observer?: RequestObserver;
 }
+
+/** What one request cost; `code` is the HTTP status, or `<error>` when no response arrived. */
+export interface RequestObservation {
+  readonly verb: HttpMethod;
+  readonly host: string;
+  readonly code: string;
+  readonly seconds: number;
+  readonly rateLimiterSeconds: number;
+  readonly requestBytes: number;
+  readonly responseBytes?: number;
+}
+
+export type RequestObserver = (o: RequestObservation) => void;
 
 export const DEFAULT_QPS = 100;
 export const DEFAULT_BURST = 150;
@@ -115,6 +130,7 @@ export async function createKubeClientFromConfig(
     limiter: createRateLimiter({ qps: opts.qps ?? DEFAULT_QPS, burst: opts.burst ?? DEFAULT_BURST }),
     userAgent: opts.userAgent ?? 'kro-ts',
     requestTimeoutMs: opts.requestTimeoutMs ?? 60_000,
+    ...(opts.observer ? { observer: opts.observer } : {}),
   });
 }
 
@@ -127,6 +143,14 @@ interface ClientParts {
   limiter: RateLimiter;
   userAgent: string;
   requestTimeoutMs: number;
+  observer?: RequestObserver;
+}
+
+/** Timing of one request, from before the rate limiter until the response (or failure). */
+interface RequestTiming {
+  readonly queuedAt: number;
+  readonly sentAt: number;
+  readonly requestBytes: number;
 }
 
 class HttpKubeClient implements KubeClient {
@@ -144,7 +168,7 @@ class HttpKubeClient implements KubeClient {
 
   async exchange<T = unknown>(req: KubeRequest): Promise<{ status: number; body: T }> {
     const timeoutMs = req.timeoutMs ?? this.p.requestTimeoutMs;
-    const { res, cancelTimer } = await this.send(req, timeoutMs);
+    const { res, cancelTimer, timing } = await this.send(req, timeoutMs);
     try {
       const text = await readAll(res).catch((e: unknown) => {
         throw transportError(e instanceof Error ? e : new Error(String(e)), {
@@ -154,6 +178,7 @@ class HttpKubeClient implements KubeClient {
         });
       });
       const status = res.statusCode ?? 0;
+      this.observe(req, timing, String(status), Buffer.byteLength(text));
       if (status >= 400 || status < 200) throw this.errorFor(req, status, text, res);
       return { status, body: (text === '' ? undefined : JSON.parse(text)) as T };
     } finally {
@@ -162,15 +187,34 @@ class HttpKubeClient implements KubeClient {
   }
 
   async stream(req: KubeRequest): Promise<KubeStream> {
-    const { res, cancelTimer } = await this.send(req, req.timeoutMs ?? this.p.requestTimeoutMs);
+    const { res, cancelTimer, timing } = await this.send(req, req.timeoutMs ?? this.p.requestTimeoutMs);
     cancelTimer();
     const status = res.statusCode ?? 0;
+    this.observe(req, timing, String(status));
     if (status >= 400 || status < 200) throw this.errorFor(req, status, await readAll(res), res);
     return { body: res, close: () => res.destroy() };
   }
 
   close(): void {
     this.p.agent.destroy();
+  }
+
+  private observe(req: KubeRequest, t: RequestTiming, code: string, responseBytes?: number): void {
+    const observer = this.p.observer;
+    if (observer === undefined) return;
+    try {
+      observer({
+        verb: req.method,
+        host: this.p.base.host,
+        code,
+        seconds: (performance.now() - t.sentAt) / 1000,
+        rateLimiterSeconds: (t.sentAt - t.queuedAt) / 1000,
+        requestBytes: t.requestBytes,
+        ...(responseBytes !== undefined ? { responseBytes } : {}),
+      });
+    } catch {
+      // Metrics must never fail a request.
+    }
   }
 
   private errorFor(req: KubeRequest, status: number, body: string, res: http.IncomingMessage): Error {
@@ -200,13 +244,16 @@ class HttpKubeClient implements KubeClient {
   private async send(
     req: KubeRequest,
     timeoutMs: number,
-  ): Promise<{ res: http.IncomingMessage; cancelTimer: () => void }> {
+  ): Promise<{ res: http.IncomingMessage; cancelTimer: () => void; timing: RequestTiming }> {
     req.signal?.throwIfAborted();
+    const queuedAt = performance.now();
     await this.p.limiter.acquire();
     const { headers, auth } = await this.headersFor(req);
     const payload =
       req.body === undefined ? undefined : typeof req.body === 'string' ? req.body : JSON.stringify(req.body);
-    if (payload !== undefined) headers['content-length'] = Buffer.byteLength(payload);
+    const requestBytes = payload === undefined ? 0 : Buffer.byteLength(payload);
+    if (payload !== undefined) headers['content-length'] = requestBytes;
+    const timing: RequestTiming = { queuedAt, sentAt: performance.now(), requestBytes };
     const target = { verb: req.method, path: req.path, ...req.target };
     const mod = this.p.secure ? https : http;
     return new Promise((resolve, reject) => {
@@ -233,12 +280,13 @@ class HttpKubeClient implements KubeClient {
       req.signal?.addEventListener('abort', onAbort, { once: true });
       r.on('response', (res) => {
         settled = true;
-        resolve({ res, cancelTimer });
+        resolve({ res, cancelTimer, timing });
       });
       r.on('error', (e) => {
         cancelTimer();
         req.signal?.removeEventListener('abort', onAbort);
         if (settled) return; // errors after the response surface on the response stream
+        this.observe(req, timing, '<error>');
         reject(e instanceof TimeoutError || req.signal?.aborted ? e : transportError(e, target));
       });
       r.on('close', () => req.signal?.removeEventListener('abort', onAbort));

@@ -1,7 +1,15 @@
 // src/kube: the only module that talks to the API server (and the only importer of
 // @kubernetes/client-node). Everything goes over raw JSON; see client.ts for why.
 
-export type { HttpMethod, KubeClient, KubeClientOptions, KubeRequest, KubeStream } from './client.js';
+export type {
+  HttpMethod,
+  KubeClient,
+  KubeClientOptions,
+  KubeRequest,
+  KubeStream,
+  RequestObservation,
+  RequestObserver,
+} from './client.js';
 export { ContentTypes, createKubeClient, DEFAULT_BURST, DEFAULT_QPS } from './client.js';
 export type { KubeConfigOrigin, KubeConfigSource } from './kubeconfig.js';
 export type { ResourceMapping, ServerVersion, DiscoveryOptions } from './discovery.js';
