@@ -65,6 +65,27 @@ const I1 = 'x.test/v1/apps/ns/a';
 const I2 = 'x.test/v1/apps/ns/b';
 
 describe('SharedWatchLayer', () => {
+  it('does not requeue the writer for the echo of its own apply, but does for later changes and others', () => {
+    const { layer, informers, enqueued } = setup();
+    layer.setInterests(I1, [{ gvr: CM, namespace: 'ns', name: 'one' }]);
+    layer.setInterests(I2, [{ gvr: CM, selector: { matchLabels: { app: 'web' } } }]);
+    const mine = {
+      ...obj('one', 'ns', { app: 'web' }),
+      metadata: { ...obj('one', 'ns', { app: 'web' }).metadata, resourceVersion: '7' },
+    };
+    layer.noteOwnWrite(I1, CM, mine);
+    const cm = informers.get('configmaps');
+    cm?.update(mine, mine);
+    // I1 wrote it: no requeue for I1; I2 selects it by label and still hears about it.
+    expect(enqueued).toEqual([I2]);
+    const edited = { ...mine, metadata: { ...mine.metadata, resourceVersion: '8' } };
+    cm?.update(mine, edited);
+    expect(enqueued).toEqual([I2, I1, I2]);
+    // The echo is consumed: the same resourceVersion again is routed as usual.
+    cm?.update(mine, mine);
+    expect(enqueued).toEqual([I2, I1, I2, I1, I2]);
+  });
+
   it('addInterests keeps earlier interests routed while a reconcile declares new ones', () => {
     const { layer, informers, enqueued } = setup();
     layer.setInterests(I1, [{ gvr: CM, namespace: 'ns', name: 'one' }]);

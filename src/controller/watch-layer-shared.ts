@@ -63,6 +63,7 @@ interface GvrWatch {
 const isIdle = (w: GvrWatch): boolean =>
   w.registrations.size === 0 && w.byName.size === 0 && w.selectors.size === 0;
 
+const MAX_OWN_WRITES = 100_000;
 export const gvrKey = (gvr: Gvr): string => `${gvr.group}/${gvr.version}/${gvr.resource}`;
 const objectName = (ns: string | undefined, name: string): string => `${ns ?? ''}/${name}`;
 
@@ -72,6 +73,8 @@ export class SharedWatchLayer implements WatchLayer {
   private readonly log: Logger;
   private readonly stopping = new Set<Promise<void>>();
   private readonly idleTimers = new Map<string, ReturnType<typeof setTimeout>>();
+  /** `<gvr>|<ns>/<name>` → the resourceVersion an instance's own apply produced, and who. */
+  private readonly ownWrites = new Map<string, { resourceVersion: string; instanceKey: string }>();
 
   constructor(private readonly options: SharedWatchLayerOptions) {
     this.log = options.logger;
@@ -91,6 +94,19 @@ export class SharedWatchLayer implements WatchLayer {
     const seen = new Set(current.map((i) => JSON.stringify(i)));
     const added = interests.filter((i) => !seen.has(JSON.stringify(i)));
     if (added.length > 0) this.setInterests(instanceKey, [...current, ...added]);
+  }
+
+  noteOwnWrite(instanceKey: string, gvr: Gvr, obj: KubeObject): void {
+    const rv = obj.metadata.resourceVersion;
+    if (rv === undefined) return;
+    const key = `${gvrKey(gvr)}|${objectName(obj.metadata.namespace, obj.metadata.name ?? '')}`;
+    this.ownWrites.delete(key);
+    this.ownWrites.set(key, { resourceVersion: rv, instanceKey });
+    // Bounded: an echo that never arrives (no watch on the kind) must not grow the map forever.
+    if (this.ownWrites.size > MAX_OWN_WRITES) {
+      const oldest = this.ownWrites.keys().next();
+      if (oldest.done !== true) this.ownWrites.delete(oldest.value);
+    }
   }
 
   dropInstance(instanceKey: string): void {
@@ -189,9 +205,9 @@ export class SharedWatchLayer implements WatchLayer {
     };
     const started = performance.now();
     const remove = informer.addHandlers({
-      onAdd: (obj) => (count('add'), this.route(w, obj, undefined)),
-      onUpdate: (old, obj) => (count('update'), this.route(w, obj, old)),
-      onDelete: (obj) => (count('delete'), this.route(w, obj, undefined)),
+      onAdd: (obj) => (count('add'), this.route(w, obj, undefined, this.echoOf(w, obj))),
+      onUpdate: (old, obj) => (count('update'), this.route(w, obj, old, this.echoOf(w, obj))),
+      onDelete: (obj) => (count('delete'), this.route(w, obj, undefined, undefined)),
       onSynced: () =>
         this.options.metrics?.informerSyncDuration.observe(
           { gvr: label },
@@ -213,7 +229,16 @@ export class SharedWatchLayer implements WatchLayer {
     return new Informer(kube.resources, { target: gvr, metadataOnly: true, logger: this.log });
   }
 
-  private route(w: GvrWatch, obj: KubeObject, old: KubeObject | undefined): void {
+  /** The instance whose own write this event echoes (then consumed), if any. */
+  private echoOf(w: GvrWatch, obj: KubeObject): string | undefined {
+    const key = `${gvrKey(w.gvr)}|${objectName(obj.metadata.namespace, obj.metadata.name ?? '')}`;
+    const own = this.ownWrites.get(key);
+    if (own === undefined || own.resourceVersion !== obj.metadata.resourceVersion) return undefined;
+    this.ownWrites.delete(key);
+    return own.instanceKey;
+  }
+
+  private route(w: GvrWatch, obj: KubeObject, old: KubeObject | undefined, echoOf: string | undefined): void {
     const label = gvrLabel(w.gvr.group, w.gvr.version, w.gvr.resource);
     this.options.metrics?.routeTotal.inc({ gvr: label });
     const ns = obj.metadata.namespace;
@@ -230,6 +255,7 @@ export class SharedWatchLayer implements WatchLayer {
         }
       }
     }
+    if (echoOf !== undefined) targets.delete(echoOf);
     if (targets.size > 0) this.options.metrics?.routeMatchTotal.inc({ gvr: label });
     for (const t of targets) this.options.enqueue(t);
   }

@@ -2,7 +2,7 @@
 // declares what it read (children by name, collections by selector); events on those objects
 // enqueue the instance again.
 
-import type { Gvr, LabelSelectorLike } from '../kube/index.js';
+import type { Gvr, KubeObject, LabelSelectorLike } from '../kube/index.js';
 
 export type WatchInterest =
   /** A scalar child or external reference by name. */
@@ -23,4 +23,10 @@ export interface WatchLayer {
    */
   addInterests(instanceKey: string, interests: readonly WatchInterest[]): void;
   dropInstance(instanceKey: string): void;
+  /**
+   * The instance just wrote this object (the apply response): the watch event carrying exactly
+   * this resourceVersion is the echo of that write and does not requeue the writer (other
+   * interested instances still get it). Saves one full reconcile after every change.
+   */
+  noteOwnWrite?(instanceKey: string, gvr: Gvr, obj: KubeObject): void;
 }

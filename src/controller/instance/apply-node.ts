@@ -11,6 +11,7 @@ import type { DesiredItem, ItemReport, NodeOutcome, NodeReport, RuntimeObject } 
 import { addOwnerReference, collectionReadiness, scalarReadiness } from '../../runtime/index.js';
 import type { NodePlan } from '../../runtime/index.js';
 import type { RunState } from './run-state.js';
+import { gvrOf } from './run-state.js';
 
 type ApplyResult = { kind: 'applied'; object: RuntimeObject } | { kind: 'outcome'; outcome: ItemReport };
 
@@ -59,6 +60,7 @@ export async function applyItem(
       force: true,
     });
     const applied = r.object as RuntimeObject;
+    run.deps.watches.noteOwnWrite?.(run.target.key, gvrOf(node), r.object);
     if (applied.metadata.uid) run.appliedUids.add(applied.metadata.uid);
     const msg = `${obj.kind} ${where(applied)} (node ${node.id})`;
     if (r.created) run.emit('Normal', 'ResourceCreated', `created ${msg}`);
