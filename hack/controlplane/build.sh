@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Builds etcd, kube-apiserver, kube-controller-manager and kubectl from their Go modules (through
+# Builds etcd, kube-apiserver, kube-controller-manager, kube-scheduler, kubectl and the node
+# binaries (kubelet, kube-proxy) from their Go modules (through
 # the Go module proxy) into a cache directory keyed by the pinned versions, and prints that
 # directory on stdout. A warm cache returns at once; changing a pin (go.mod/go.sum) or the Go
 # version yields a new key and a rebuild. Progress goes to stderr.
@@ -14,8 +15,10 @@ key="$( { echo "$go_version"; cat "$here/kube/go.mod" "$here/kube/go.sum" "$here
 kube_version="$(sed -nE 's/^[[:space:]]*k8s.io\/kubernetes v([0-9.]+).*/v\1/p' "$here/kube/go.mod" | head -1)"
 etcd_version="$(sed -nE 's/^[[:space:]]*go.etcd.io\/etcd\/server\/v3 v([0-9.]+).*/v\1/p' "$here/etcd/go.mod" | head -1)"
 out="$cache_root/kube-$kube_version-etcd-$etcd_version-$key"
+bins="etcd kube-apiserver kube-controller-manager kube-scheduler kubectl kubelet kube-proxy"
+complete() { local b; for b in $bins; do [ -x "$out/bin/$b" ] || return 1; done; }
 
-if [ -x "$out/bin/kube-apiserver" ] && [ -x "$out/bin/kube-controller-manager" ] && [ -x "$out/bin/etcd" ] && [ -x "$out/bin/kubectl" ]; then
+if complete; then
   echo "$out/bin"; exit 0
 fi
 
@@ -27,7 +30,7 @@ if ! flock -n 9; then
   echo "control plane: another build of $out is running; waiting for it" >&2
   flock 9
 fi
-if [ -x "$out/bin/kube-apiserver" ] && [ -x "$out/bin/kube-controller-manager" ] && [ -x "$out/bin/etcd" ] && [ -x "$out/bin/kubectl" ]; then
+if complete; then
   echo "$out/bin"; exit 0
 fi
 
@@ -70,10 +73,11 @@ done
 
 run_build etcd "$here/etcd" -trimpath -ldflags="-s -w" -o "$out/tmp/etcd" go.etcd.io/etcd/server/v3
 run_build kubernetes "$here/kube" -trimpath -tags=selinux,notest,grpcnotrace -ldflags="$ldf" -o "$out/tmp/" \
-  k8s.io/kubernetes/cmd/kube-apiserver k8s.io/kubernetes/cmd/kube-controller-manager k8s.io/kubernetes/cmd/kubectl
+  k8s.io/kubernetes/cmd/kube-apiserver k8s.io/kubernetes/cmd/kube-controller-manager k8s.io/kubernetes/cmd/kubectl \
+  k8s.io/kubernetes/cmd/kube-scheduler k8s.io/kubernetes/cmd/kubelet k8s.io/kubernetes/cmd/kube-proxy
 
 mkdir -p "$out/bin.new"
-mv "$out/tmp/etcd" "$out/tmp/kube-apiserver" "$out/tmp/kube-controller-manager" "$out/tmp/kubectl" "$out/bin.new/"
+for b in $bins; do mv "$out/tmp/$b" "$out/bin.new/"; done
 mv "$out/bin.new" "$out/bin"
 echo "control plane: built in $(( $(date +%s) - start ))s" >&2
 echo "$out/bin"
