@@ -27,8 +27,14 @@ fi
 mkdir -p "$cache_root"
 exec 9>"$cache_root/.build-$key.lock"
 if ! flock -n 9; then
-  echo "control plane: another build of $out is running; waiting for it" >&2
-  flock 9
+  echo "control plane: another build of $out is running (another shell or test run); waiting for it" >&2
+  waited=0
+  until flock -w 20 9; do
+    waited=$(( waited + 20 ))
+    # The other build's progress: how many packages its go build has compiled so far.
+    other="$(cat "$out"/tmp/*.log 2>/dev/null | wc -l || echo 0)"
+    echo "control plane: still waiting for the other build (${waited}s; it has compiled $other packages)" >&2
+  done
 fi
 if complete; then
   echo "$out/bin"; exit 0

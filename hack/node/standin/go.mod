@@ -1,0 +1,3 @@
+module kro-ts.local/standin
+
+go 1.22
