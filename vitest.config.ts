@@ -3,6 +3,17 @@ import { defineConfig } from 'vitest/config';
 // Three tiers (see README): unit tests sit beside the code and need nothing; integration tests
 // run against a real etcd + kube-apiserver started once per run by test/harness/global-setup.ts;
 // e2e tests run against any kubeconfig with the operator as a separate process.
+// KRO_TS_E2E_NODE=0 leaves the in-cluster tier out even as root; =1 keeps it in (and fails
+// clearly) when not root.
+const nodeTier =
+  process.env['KRO_TS_E2E_NODE'] === '1' ||
+  (process.env['KRO_TS_E2E_NODE'] !== '0' && process.getuid?.() === 0);
+if (!nodeTier && process.env['VITEST_WORKER_ID'] === undefined) {
+  process.stderr.write(
+    'vitest: the in-cluster tier (test/e2e-node, a real node) needs root; not run (KRO_TS_E2E_NODE=1 forces it)\n',
+  );
+}
+
 export default defineConfig({
   test: {
     projects: [
@@ -26,6 +37,24 @@ export default defineConfig({
           maxWorkers: 2,
         },
       },
+      // The in-cluster tier: a real node, the operator as a pod from deploy/install.yaml with the
+      // image built from the Dockerfile. Needs root (containers); left out otherwise (said below).
+      ...(nodeTier
+        ? [
+            {
+              test: {
+                name: 'e2e-node',
+                include: ['test/e2e-node/**/*.test.ts'],
+                sequence: { groupOrder: 2 },
+                environment: 'node',
+                globalSetup: ['test/e2e-node/setup.ts'],
+                testTimeout: 300_000,
+                hookTimeout: 1_800_000,
+                fileParallelism: false,
+              },
+            },
+          ]
+        : []),
       {
         test: {
           name: 'e2e',
