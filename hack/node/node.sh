@@ -165,7 +165,8 @@ TOML
     sleep 0.1
   done
   local t
-  for t in "$images"/*.tar "${KRO_TS_NODE_IMAGES[@]:-}"; do
+  # shellcheck disable=SC2086 # KRO_TS_NODE_IMAGES: space-separated docker-archive tars to import too
+  for t in "$images"/*.tar ${KRO_TS_NODE_IMAGES:-}; do
     [ -n "$t" ] || continue
     ctr --address "$n/containerd.sock" -n k8s.io images import "$t" >/dev/null \
       || { log "importing $t into containerd failed"; return 1; }
