@@ -201,6 +201,9 @@ maxPods: 110
 registerNode: true
 resolvConf: /etc/resolv.conf
 KCFG
+  # The kubelet sets vm.overcommit_memory=1, kernel.panic=10 and kernel.panic_on_oops=1 (host-wide,
+  # not per namespace); down puts back what was here when no other node cluster still runs.
+  [ -f /run/kro-ts-node-sysctls ] || sysctl -n vm.overcommit_memory kernel.panic kernel.panic_on_oops | paste -sd' ' >/run/kro-ts-node-sysctls
   start_bg "$dir" kubelet "${ns_run[@]}" "$bin/kubelet" --config="$n/kubelet/config.yaml" \
     --kubeconfig="$kc" --root-dir="$n/kubelet" --cert-dir="$n/kubelet/pki" \
     --hostname-override="$NODE_NAME" --node-ip="$NODE_IP" --v=0
@@ -285,6 +288,11 @@ down() { # DIR
     for p in /var/log/containers/*; do
       [ -L "$p" ] && case "$(readlink "$p")" in "$n/"*) rm -f "$p" ;; esac
     done
+  fi
+  if [ -f /run/kro-ts-node-sysctls ] && ! ip netns list | grep -v "^$NETNS\b" | grep -q '^krots-'; then
+    read -r om kp kpo </run/kro-ts-node-sysctls
+    sysctl -qw vm.overcommit_memory="$om" kernel.panic="$kp" kernel.panic_on_oops="$kpo" || true
+    rm -f /run/kro-ts-node-sysctls
   fi
   ip netns del "$NETNS" 2>/dev/null || true
   ip link del "$VETH_HOST" 2>/dev/null || true
