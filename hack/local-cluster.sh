@@ -202,11 +202,12 @@ case "$cmd" in
   status)
     [ -f "$dir/ports" ] || { log "no cluster in $dir"; exit 1; }
     cat "$dir/ports"
-    [ -f "$dir/node/env" ] && grep -E '^(NETNS|NODE_IP|HOST_IP|POD_CIDR)=' "$dir/node/env"
+    if [ -f "$dir/node/env" ]; then grep -E '^(NETNS|NODE_IP|HOST_IP|POD_CIDR)=' "$dir/node/env"; fi
     for name in etcd kube-apiserver kube-controller-manager kube-scheduler containerd kubelet kube-proxy; do
       [ -f "$dir/$name.pid" ] && printf '%s pid %s %s\n' "$name" "$(cat "$dir/$name.pid")" \
         "$(kill -0 "$(cat "$dir/$name.pid")" 2>/dev/null && echo running || echo dead)"
     done
+    true
     ;;
   down)
     [ -d "$dir" ] || { log "nothing to stop in $dir"; exit 0; }
