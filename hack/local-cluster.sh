@@ -95,19 +95,29 @@ start_bg() { # name, command...
   echo $! >"$dir/$name.pid"
 }
 
+# Running and not a zombie (the processes outlive the shell that started them; whoever adopts
+# them may reap late).
+alive() { kill -0 "$1" 2>/dev/null && ! grep -q '^State:[[:space:]]*Z' "/proc/$1/status" 2>/dev/null; }
+
 stop_all() {
   local name pid
   for name in kube-controller-manager kube-scheduler node kube-apiserver etcd; do
     if [ "$name" = node ]; then
-      [ -f "$dir/node/env" ] && bash "$here/node/node.sh" down "$dir"
+      if [ -f "$dir/node/env" ]; then
+        local tn=$SECONDS
+        bash "$here/node/node.sh" down "$dir"
+        [ $(( SECONDS - tn )) -lt 3 ] || log "the node took $(( SECONDS - tn ))s to stop"
+      fi
       continue
     fi
     [ -f "$dir/$name.pid" ] || continue
     pid="$(cat "$dir/$name.pid")"
     if kill -0 "$pid" 2>/dev/null; then
+      local ts=$SECONDS
       kill -TERM -- "-$pid" 2>/dev/null || kill -TERM "$pid" 2>/dev/null || true
-      for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+      for _ in $(seq 1 100); do alive "$pid" || break; sleep 0.1; done
       kill -KILL -- "-$pid" 2>/dev/null || kill -KILL "$pid" 2>/dev/null || true
+      [ $(( SECONDS - ts )) -lt 3 ] || log "$name took $(( SECONDS - ts ))s to stop"
     fi
     rm -f "$dir/$name.pid"
   done
