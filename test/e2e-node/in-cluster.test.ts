@@ -273,7 +273,8 @@ describe('the operator installed from deploy/install.yaml, running as a pod on a
     // Switch modes as a user would: drop the unrestricted binding, apply the overlay (same image).
     await k(['delete', 'clusterrolebinding', 'kro-cluster-role-binding', '--ignore-not-found']);
     const overlay = withLocalImage(await k(['kustomize', join(repoRoot, 'deploy/overlays/aggregation')]));
-    await k(['apply', '--server-side', '-f', '-'], overlay);
+    // --force-conflicts: the Deployment was scaled to 2 above (`kubectl scale` owns .spec.replicas).
+    await k(['apply', '--server-side', '--force-conflicts', '-f', '-'], overlay);
     await k(['-n', NS, 'rollout', 'status', 'deployment/kro', '--timeout=180s']);
     const binding = await getJson(['get', 'clusterrolebinding', 'kro:controller']);
     expect(binding['roleRef']['name']).toBe('kro:controller');
