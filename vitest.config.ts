@@ -1,8 +1,9 @@
 import { defineConfig } from 'vitest/config';
 
-// Three tiers (see README): unit tests sit beside the code and need nothing; integration tests
+// Four tiers (see README): unit tests sit beside the code and need nothing; integration tests
 // run against a real etcd + kube-apiserver started once per run by test/harness/global-setup.ts;
-// e2e tests run against any kubeconfig with the operator as a separate process.
+// e2e tests run against any kubeconfig with the operator as a separate process; the differential
+// tier compares kro-ts with kro itself on a corpus.
 export default defineConfig({
   test: {
     projects: [
@@ -37,6 +38,19 @@ export default defineConfig({
           globalSetup: ['test/harness/global-setup.ts'],
           testTimeout: 120_000,
           hookTimeout: 180_000,
+          fileParallelism: false,
+        },
+      },
+      {
+        test: {
+          name: 'differential',
+          include: ['test/differential/**/*.test.ts'],
+          // Last (after e2e): starts two control planes of its own, one served by kro v0.9.4
+          // (hack/kro/build.sh), one by kro-ts, and compares them (test/differential/README.md).
+          sequence: { groupOrder: 2 },
+          environment: 'node',
+          testTimeout: 900_000,
+          hookTimeout: 900_000,
           fileParallelism: false,
         },
       },
