@@ -4,9 +4,9 @@ import { describe, expect, it } from 'vitest';
 import type { KubeObject } from '../../../src/kube/index.js';
 import { ALLOW_LIST } from '../allow-list.js';
 import { applyAllowList, compareSnapshots, formatDifferences } from './compare.js';
-import type { Snapshot } from './snapshot.js';
+import type { Category, Snapshot } from './snapshot.js';
 
-function snap(objs: { category: 'rgd' | 'crd' | 'instance' | 'child'; obj: KubeObject }[]): Snapshot {
+function snap(objs: { category: Category; obj: KubeObject }[]): Snapshot {
   return new Map(
     objs.map((o) => {
       const key = `${o.category} ${o.obj.apiVersion} ${o.obj.kind} ${o.obj.metadata.namespace ?? ''}/${o.obj.metadata.name}`;

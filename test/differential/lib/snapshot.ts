@@ -6,7 +6,7 @@ import type { Kube, KubeObject } from '../../../src/kube/index.js';
 import { isNoKindMatch, isNotFound } from '../../../src/kube/index.js';
 import type { Corpus } from './corpus.js';
 
-export type Category = 'rgd' | 'crd' | 'instance' | 'child';
+export type Category = 'rgd' | 'revision' | 'crd' | 'instance' | 'child';
 
 export interface SnapObject {
   readonly category: Category;
@@ -28,10 +28,16 @@ async function listOrEmpty(kube: Kube, apiVersion: string, kind: string): Promis
   try {
     return (await kube.resources.list({ apiVersion, kind })).items;
   } catch (e) {
-    if (isNotFound(e) || isNoKindMatch(e)) return [];
+    if (isNoKindMatch(e)) {
+      kube.discovery.invalidate(); // a CRD not yet in discovery: look again next time
+      return [];
+    }
+    if (isNotFound(e)) return [];
     throw e;
   }
 }
+
+const knownKinds = new WeakMap<Kube, Set<string>>();
 
 export async function takeSnapshot(kube: Kube, corpus: Corpus): Promise<Snapshot> {
   const snap: Snapshot = new Map();
@@ -39,6 +45,7 @@ export async function takeSnapshot(kube: Kube, corpus: Corpus): Promise<Snapshot
     snap.set(keyOf(category, o), { category, key: keyOf(category, o), obj: o });
   };
   for (const r of await listOrEmpty(kube, 'kro.run/v1alpha1', 'ResourceGraphDefinition')) add('rgd', r);
+  for (const r of await listOrEmpty(kube, 'internal.kro.run/v1alpha1', 'GraphRevision')) add('revision', r);
   const crds = await listOrEmpty(kube, 'apiextensions.k8s.io/v1', 'CustomResourceDefinition');
   const rgdKinds = new Set(
     corpus.rgds.map((r) => (r as unknown as { spec: { schema: { kind: string } } }).spec.schema.kind),
@@ -57,8 +64,12 @@ export async function takeSnapshot(kube: Kube, corpus: Corpus): Promise<Snapshot
     const v = spec.versions.find((x) => x.storage) ?? spec.versions[0];
     if (v) instanceKinds.push({ apiVersion: `${spec.group}/${v.name}`, kind: spec.names.kind });
   }
+  // Discovery is refreshed only when a CRD appeared since the last snapshot.
+  const known = knownKinds.get(kube) ?? new Set<string>();
+  knownKinds.set(kube, known);
+  if (instanceKinds.some((k) => !known.has(`${k.apiVersion}/${k.kind}`))) kube.discovery.invalidate();
+  for (const k of instanceKinds) known.add(`${k.apiVersion}/${k.kind}`);
   for (const k of instanceKinds) {
-    kube.discovery.invalidate();
     for (const o of await listOrEmpty(kube, k.apiVersion, k.kind)) add('instance', o);
   }
   for (const k of corpus.childKinds) {
