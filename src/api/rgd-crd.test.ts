@@ -53,7 +53,10 @@ describe('RGD CRD', () => {
     const refMeta = resource.properties.externalRef.properties.metadata;
     expect(refMeta['x-kubernetes-validations']).toBeUndefined();
     expect(refMeta.properties.selector).toMatchObject({ 'x-kubernetes-preserve-unknown-fields': true });
-    expect(Object.keys(refMeta.properties.selector).sort()).toEqual(['description', 'x-kubernetes-preserve-unknown-fields']);
+    expect(Object.keys(refMeta.properties.selector).sort()).toEqual([
+      'description',
+      'x-kubernetes-preserve-unknown-fields',
+    ]);
     expect(resource.properties.forEach.items).toMatchObject({ minProperties: 1, maxProperties: 1 });
     expect(v.additionalPrinterColumns.map((c: Schema) => [c['name'], c['priority'] ?? 0])).toEqual([
       ['APIVERSION', 0],

@@ -141,26 +141,28 @@ function checkShape(selector: Record<string, unknown>, path: string): string | u
       if (!Array.isArray(value))
         return `expected array type for path ${path}.matchExpressions, got ${goKind(value)}`;
       for (const [i, e] of value.entries()) {
-        const at = `${path}.matchExpressions[${i}]`;
-        if (isExpr(e)) continue;
-        if (!isPlainObject(e)) return `expected object type for path ${at}, got ${goKind(e)}`;
-        for (const [k, v] of Object.entries(e)) {
-          if (k === 'key' || k === 'operator') {
-            if (typeof v !== 'string') return `expected string type for path ${at}.${k}, got ${goKind(v)}`;
-          } else if (k === 'values') {
-            if (isExpr(v) || v === null) continue;
-            if (!Array.isArray(v)) return `expected array type for path ${at}.values, got ${goKind(v)}`;
-            for (const [j, x] of v.entries()) {
-              if (typeof x !== 'string')
-                return `expected string type for path ${at}.values[${j}], got ${goKind(x)}`;
-            }
-          } else {
-            return `error getting field schema for path ${at}.${k}: schema not found for field ${k}`;
-          }
-        }
+        const problem = checkRequirement(e, `${path}.matchExpressions[${i}]`);
+        if (problem !== undefined) return problem;
       }
     } else {
       return noSchema(key);
+    }
+  }
+  return undefined;
+}
+
+function checkRequirement(e: unknown, at: string): string | undefined {
+  if (typeof e === 'string' && mayContainExpression(e)) return undefined;
+  if (!isPlainObject(e)) return `expected object type for path ${at}, got ${goKind(e)}`;
+  for (const [k, v] of Object.entries(e)) {
+    if (k === 'key' || k === 'operator') {
+      if (typeof v !== 'string') return `expected string type for path ${at}.${k}, got ${goKind(v)}`;
+    } else if (k !== 'values') {
+      return `error getting field schema for path ${at}.${k}: schema not found for field ${k}`;
+    } else if (!(typeof v === 'string' && mayContainExpression(v)) && v !== null) {
+      if (!Array.isArray(v)) return `expected array type for path ${at}.values, got ${goKind(v)}`;
+      const bad = v.findIndex((x) => typeof x !== 'string');
+      if (bad >= 0) return `expected string type for path ${at}.values[${bad}], got ${goKind(v[bad])}`;
     }
   }
   return undefined;
