@@ -31,7 +31,9 @@ function rgd(metadata: Record<string, unknown>): ResourceGraphDefinition {
   };
 }
 
-async function build(metadata: Record<string, unknown>): Promise<{ type?: string; issues: Issue[] }> {
+async function build(
+  metadata: Record<string, unknown>,
+): Promise<{ type?: string | undefined; issues: Issue[] }> {
   const r = await buildGraph(rgd(metadata), { resolver });
   if (!r.ok) return { issues: r.error };
   return { type: r.value.nodesById.get('peers')?.type, issues: [] };
