@@ -114,13 +114,13 @@ export function compileExpression(
     });
   }
 
-  const checked = parsed.value.check();
+  const { checked, text } = checkWithLegacyNulls(env, parsed.value, expression);
   if (!checked.valid) {
     return err({ kind: 'type', message: checkMessage(checked.error) });
   }
   const outputType = fromCelJsTypeName(checked.type ?? 'dyn', objects);
 
-  const program = buildProgram(expression, evaluationEnvironment(omitEnabled), isBuiltin);
+  const program = buildProgram(text, evaluationEnvironment(omitEnabled), isBuiltin);
   if (!program.ok) return err({ kind: 'type', message: program.message });
   const run = program.value;
 
@@ -137,6 +137,89 @@ export function compileExpression(
 }
 
 type Parsed = ReturnType<Environment['parse']>;
+type Checked = ReturnType<Parsed['check']>;
+
+/**
+ * cel-go's checker keeps the legacy nullability of timestamp, duration, Any, message (object) and
+ * opaque types: `job.status.completionTime != null` type-checks there, while `int != null`,
+ * `string != null`, lists and maps do not. cel-js only declares `null == null`. When the check
+ * fails on such a comparison, the non-null operand is wrapped in `dyn()` (which compares unequal
+ * to null at run time, as cel-go's heterogeneous equality does) and the expression is checked
+ * again; every other failure is reported unchanged. Returns the text the program must run.
+ */
+function checkWithLegacyNulls(
+  env: Environment,
+  first: Parsed,
+  expression: string,
+): { checked: Checked; text: string } {
+  let parsed = first;
+  let text = expression;
+  for (let round = 0; round < 64; round++) {
+    const checked = parsed.check();
+    if (checked.valid) return { checked, text };
+    const m = NULL_COMPARISON.exec(checked.error?.summary ?? '');
+    const start = checked.error?.range?.start;
+    if (!m || start === undefined) return { checked, text };
+    const [, left = '', , right = ''] = m;
+    const other = left === 'null' ? right : left;
+    if ((left === 'null') === (right === 'null') || !isLegacyNullable(other)) return { checked, text };
+    const node = findComparison(parsed.ast as unknown as AstNode, start);
+    const operand = node?.args.find((a) => !isNullLiteral(a));
+    if (!operand || operand.start === undefined || operand.end === undefined) return { checked, text };
+    text = `${text.slice(0, operand.start)}dyn(${text.slice(operand.start, operand.end)})${text.slice(operand.end)}`;
+    try {
+      parsed = env.parse(text);
+    } catch {
+      return { checked, text: expression };
+    }
+  }
+  return { checked: parsed.check(), text };
+}
+
+const NULL_COMPARISON = /^no such overload: (.+?) (==|!=) (.+)$/;
+const NOT_NULLABLE = new Set(['int', 'uint', 'double', 'bool', 'string', 'bytes', 'null', 'type']);
+
+/** cel-go's isLegacyNullable: timestamp, duration, Any, messages (objects) and opaque types. */
+function isLegacyNullable(celJsType: string): boolean {
+  if (NOT_NULLABLE.has(celJsType)) return false;
+  return !/^(list|map)</.test(celJsType) && celJsType !== 'dyn';
+}
+
+interface AstNode {
+  readonly op: string;
+  readonly args: unknown;
+  readonly start?: number;
+  readonly end?: number;
+}
+
+function isNode(v: unknown): v is AstNode {
+  return typeof v === 'object' && v !== null && typeof (v as { op?: unknown }).op === 'string';
+}
+
+function isNullLiteral(n: AstNode): boolean {
+  return n.op === 'value' && n.args === null;
+}
+
+/** The `==`/`!=` node starting at `start` that has a null literal operand. */
+function findComparison(root: AstNode, start: number): (AstNode & { args: AstNode[] }) | undefined {
+  const stack: unknown[] = [root];
+  while (stack.length > 0) {
+    const n = stack.pop();
+    if (Array.isArray(n)) {
+      stack.push(...(n as unknown[]));
+      continue;
+    }
+    if (!isNode(n)) continue;
+    if ((n.op === '==' || n.op === '!=') && n.start === start && Array.isArray(n.args)) {
+      const args = n.args as unknown[];
+      if (args.length === 2 && args.every(isNode) && args.some((a) => isNullLiteral(a as AstNode))) {
+        return n as AstNode & { args: AstNode[] };
+      }
+    }
+    if (Array.isArray(n.args)) stack.push(...(n.args as unknown[]));
+  }
+  return undefined;
+}
 
 const DEPTH_ISSUE: CelCompileIssue = {
   kind: 'limit',

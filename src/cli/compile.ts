@@ -9,6 +9,7 @@ import type { CompiledGraph } from '../graph/index.js';
 import type { Issue } from '../lib/issue.js';
 import { isPlainObject } from '../lib/json.js';
 import type { Result } from '../lib/result.js';
+import { checkCrd } from './crd-check.js';
 import { CliError } from './io.js';
 import type { CliResolver } from './resolver.js';
 import { readYamlFile } from './yaml-source.js';
@@ -57,7 +58,9 @@ export async function compileRgds(
   const results = new Map<RgdSource, Result<CompiledGraph, Issue[]>>();
   let pending = [...sources];
   for (;;) {
-    const round = await Promise.all(pending.map((s) => buildGraph(s.rgd, { resolver: resolver.resolver })));
+    const round = await Promise.all(
+      pending.map(async (s) => withCrdCheck(await buildGraph(s.rgd, { resolver: resolver.resolver }))),
+    );
     let progress = false;
     pending.forEach((s, i) => {
       const r = round[i];
@@ -75,6 +78,44 @@ export async function compileRgds(
     if (!progress || pending.length === 0) break;
   }
   return sources.map((s) => ({ ...s, result: results.get(s) ?? { ok: false, error: [] } }));
+}
+
+export const CRD_REFUSED = 'CrdRefused';
+
+/**
+ * The CLI checks the generated CRD the way kube-apiserver does on create (crd-check.ts), so an
+ * RGD whose CRD the API server would refuse is invalid here too, at the RGD field it comes from.
+ */
+function withCrdCheck(r: Result<CompiledGraph, Issue[]>): Result<CompiledGraph, Issue[]> {
+  if (!r.ok) return r;
+  const errors = checkCrd(r.value.crd);
+  if (errors.length === 0) return r;
+  return {
+    ok: false,
+    error: errors.map((e) => ({
+      code: CRD_REFUSED,
+      path: rgdPathOfCrdPath(e.path),
+      message: `the generated CRD would be refused by kube-apiserver: ${e.message}`,
+    })),
+  };
+}
+
+/**
+ * The RGD field a CRD schema path comes from: `spec.versions[0].schema.openAPIV3Schema
+ * .properties[spec].properties[a].items...` → `spec.schema.spec.a`; printer columns →
+ * `spec.schema.additionalPrinterColumns[i]`; anything else → `spec.schema`.
+ */
+export function rgdPathOfCrdPath(crdPath: string): string {
+  const column = /^spec\.versions\[\d+\]\.additionalPrinterColumns\[(\d+)\]/.exec(crdPath);
+  if (column) return `spec.schema.additionalPrinterColumns[${column[1]}]`;
+  const m = /^spec\.versions\[\d+\]\.schema\.openAPIV3Schema\.properties\[(spec|status)\](.*)$/.exec(crdPath);
+  if (!m) return 'spec.schema';
+  let path = `spec.schema.${m[1]}`;
+  for (const seg of (m[2] ?? '').matchAll(/\.(properties\[([^\]]+)\]|[^.[]+)/g)) {
+    if (seg[2] === undefined) break; // items, additionalProperties, default...: stop at the field
+    path += `.${seg[2]}`;
+  }
+  return path;
 }
 
 /** Compiles exactly one RGD (render/graph/diff): the first RGD of the file. */

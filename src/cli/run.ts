@@ -10,6 +10,7 @@ import { CliError, ExitCode } from './io.js';
 import type { CliIo, CommandContext, ExitCodeValue } from './io.js';
 import { runRender } from './render.js';
 import { runValidate } from './validate.js';
+import { setYamlWarningSink } from './yaml-source.js';
 
 export interface RunOptions {
   /** Overrides the bundled schema directory (tests use the OpenAPI fixtures). */
@@ -21,6 +22,7 @@ export async function runCli(
   io: CliIo,
   options: RunOptions = {},
 ): Promise<ExitCodeValue> {
+  setYamlWarningSink((message) => io.err(`${message}\n`));
   try {
     const args = parseCommandLine(argv);
     if (args.command === 'help') {
@@ -36,6 +38,8 @@ export async function runCli(
     }
     io.err(`error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
     return ExitCode.invalid;
+  } finally {
+    setYamlWarningSink(undefined);
   }
 }
 

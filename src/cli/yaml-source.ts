@@ -23,6 +23,24 @@ export interface Position {
   readonly col: number;
 }
 
+/**
+ * Where YAML warnings go (a duplicated map key). The CLI points it at stderr for one command; each
+ * warning is written once even when a file is read by more than one step.
+ */
+let warningSink: ((message: string) => void) | undefined;
+const warned = new Set<string>();
+
+export function setYamlWarningSink(sink: ((message: string) => void) | undefined): void {
+  warningSink = sink;
+  warned.clear();
+}
+
+function warn(message: string): void {
+  if (warned.has(message)) return;
+  warned.add(message);
+  warningSink?.(message);
+}
+
 export interface ReadOptions {
   /** Integers as bigint, so `1` and `1.0` can be told apart (instance validation). */
   readonly intAsBigInt?: boolean;
@@ -46,6 +64,9 @@ export function parseYamlText(file: string, text: string, options: ReadOptions =
     lineCounter,
     keepSourceTokens: true,
     intAsBigInt: options.intAsBigInt ?? false,
+    // kubectl reads YAML with sigs.k8s.io/yaml (yaml.v2, non-strict): a key given twice in one
+    // map is accepted and the later value wins. So does kro-ts, with a warning naming both lines.
+    uniqueKeys: false,
   });
   if (!Array.isArray(docs)) return [];
   const problems: string[] = [];
@@ -57,9 +78,47 @@ export function parseYamlText(file: string, text: string, options: ReadOptions =
       problems.push(`${file}:${pos.line}:${pos.col}: ${message}`);
     }
     if (doc.contents === null) return;
+    for (const d of duplicateKeys(doc.contents)) {
+      const first = lineCounter.linePos(d.first);
+      const again = lineCounter.linePos(d.again);
+      warn(
+        `${file}:${again.line}:${again.col}: warning: duplicate key "${d.key}" (first at line ${first.line}); the last value is used`,
+      );
+    }
     out.push({ file, index, doc, value: doc.toJS({ maxAliasCount: 100 }), lineCounter, text });
   });
   if (problems.length > 0) throw new CliError(problems.join('\n'));
+  return out;
+}
+
+interface DuplicateKey {
+  readonly key: string;
+  readonly first: number;
+  readonly again: number;
+}
+
+/** Keys given more than once in one map, anywhere in the tree (offsets of both keys). */
+function duplicateKeys(root: unknown): DuplicateKey[] {
+  const out: DuplicateKey[] = [];
+  const visit = (node: unknown): void => {
+    if (isMap(node)) {
+      const seen = new Map<string, number>();
+      for (const pair of node.items) {
+        if (!isPair(pair)) continue;
+        if (isScalar(pair.key)) {
+          const key = String(pair.key.value);
+          const offset = pair.key.range?.[0] ?? 0;
+          const first = seen.get(key);
+          if (first === undefined) seen.set(key, offset);
+          else out.push({ key, first, again: offset });
+        }
+        visit(pair.value);
+      }
+    } else if (isSeq(node)) {
+      for (const item of node.items) visit(item);
+    }
+  };
+  visit(root);
   return out;
 }
 

@@ -3,7 +3,7 @@
 // custom conditions exist (later stage).
 
 import type { OpenApiSchema } from '../api/openapi.js';
-import { schemaOfCelType } from '../cel/index.js';
+import { statusSchemaOfCelType } from '../cel/index.js';
 import { findFieldDescriptors } from '../expr/field-descriptors.js';
 import { appendSegment } from '../expr/path.js';
 import { deepEqual, isPlainObject } from '../lib/json.js';
@@ -87,7 +87,7 @@ function inferSchema(
     if (!f) return { ...DYN_SCHEMA };
     if (!f.standalone) return { type: 'string' };
     const c = f.expressions[0];
-    return c ? schemaOfCelType(c.outputType) : { ...DYN_SCHEMA };
+    return c ? statusSchemaOfCelType(c.outputType) : { ...DYN_SCHEMA };
   }
   if (Array.isArray(value)) {
     const items = value.map((v, i) => inferSchema(v, appendSegment(path, i), fields));

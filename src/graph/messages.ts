@@ -65,6 +65,8 @@ export const msg = {
   refWithTemplate: (id: string) => `resource "${id}": cannot use externalRef with template`,
   refWithForEach: (id: string) => `resource "${id}": cannot use externalRef with forEach`,
   refNameXorSelector: () => 'exactly one of name or selector must be provided',
+  invalidRefMetadata: (id: string, problem: string) =>
+    `invalid external ref metadata for resource ${id}: ${problem}`,
   notAnObject: (id: string, leaf: string) => `resource ${id} is not a valid Kubernetes object: ${leaf}`,
   schemaFailed: (id: string, cause: string) => `failed to get schema for resource ${id}: ${cause}`,
   clusterScopedNamespace: (id: string) =>
