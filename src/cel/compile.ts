@@ -5,7 +5,13 @@
 import { ParseError, type Environment } from '@marcbachmann/cel-js';
 import type { OpenApiSchema } from '../api/openapi.js';
 import { err, ok, type Result } from '../lib/result.js';
-import { type CelNode, collectReferences, exceedsDepth } from './ast.js';
+import {
+  type CelNode,
+  type ConditionCalls,
+  collectConditionCalls,
+  collectReferences,
+  exceedsDepth,
+} from './ast.js';
 import {
   MAX_AST_NODES,
   MAX_EXPRESSION_CODE_POINTS,
@@ -15,6 +21,7 @@ import {
   isKnownFunction,
   typedEnvironment,
 } from './environment.js';
+import { RUNTIME_NAME } from './lib/runtime.js';
 import { translateCheckMessage } from './messages.js';
 import { buildProgram } from './program.js';
 import { type CelType, fromCelJsTypeName } from './types.js';
@@ -28,6 +35,11 @@ export interface CompileOptions {
   readonly variables: Readonly<Record<string, VariableDecl>>;
   /** The `CELOmitFunction` feature gate: declares `omit()`. */
   readonly omitEnabled?: boolean;
+  /**
+   * Allow the `runtime` library (author conditions). Elsewhere `runtime` is reported as an
+   * unknown identifier, so the caller can say where it belongs.
+   */
+  readonly allowRuntime?: boolean;
 }
 
 export interface CelCompileIssue {
@@ -49,6 +61,8 @@ export interface CompiledExpression {
   readonly references: readonly string[];
   /** Functions called, sorted and unique (`omit`, `string`, `lists.range`, `filter`, ...). */
   readonly functions: readonly string[];
+  /** Literal condition types and schema lookups (only with `allowRuntime`). */
+  readonly conditionCalls?: ConditionCalls;
   /**
    * Evaluates against CEL values (see toCel) and returns a CEL value (see fromCel).
    * Throws DataPendingError, ExpressionError or BudgetExceededError.
@@ -92,10 +106,16 @@ export function compileExpression(
   if (!parsed.ok) return parsed;
   if (exceedsDepth(parsed.value.ast as unknown as CelNode, MAX_NESTING_DEPTH)) return err(DEPTH_ISSUE);
   const isBuiltin = (name: string): boolean => isBuiltinName(name, omitEnabled);
-  const refs = collectReferences(parsed.value.ast as unknown as CelNode, isBuiltin);
+  // `runtime` is a library constant, but it counts as a reference so that its use is visible.
+  const isBuiltinRef = (name: string): boolean => name !== RUNTIME_NAME && isBuiltin(name);
+  const refs = collectReferences(parsed.value.ast as unknown as CelNode, isBuiltinRef);
+  const allowRuntime = options.allowRuntime === true;
 
   // Check against what the caller declared, not the (possibly cached, larger) environment's set.
-  const unknown = refs.identifiers.filter((n) => !Object.hasOwn(options.variables, n) || !variables.has(n));
+  const unknown = refs.identifiers.filter(
+    (n) =>
+      !(allowRuntime && n === RUNTIME_NAME) && (!Object.hasOwn(options.variables, n) || !variables.has(n)),
+  );
   if (unknown.length > 0) {
     return err({
       kind: 'unknown-identifiers',
@@ -128,8 +148,11 @@ export function compileExpression(
     Object.freeze({
       expression,
       outputType,
-      references: Object.freeze(refs.identifiers),
+      references: Object.freeze(refs.identifiers.filter((n) => n !== RUNTIME_NAME)),
       functions: Object.freeze(refs.functions),
+      ...(allowRuntime
+        ? { conditionCalls: collectConditionCalls(parsed.value.ast as unknown as CelNode) }
+        : {}),
       evaluate: (activation: Record<string, unknown>, opts?: EvaluateOptions) =>
         run.evaluate(activation, opts?.timeoutMs),
     }),

@@ -14,6 +14,8 @@ export type {
   VariableDecl,
 } from './compile.js';
 export { compileExpression } from './compile.js';
+export type { ConditionCalls } from './ast.js';
+export { CelCondition, CONDITION_TYPE_NAME } from './lib/runtime.js';
 export type { CelType, CelTypeInfo, PrimitiveName } from './types.js';
 export { celTypes, listType, mapType, objectType, optionalType, typeInfo } from './types.js';
 export type { Assignability } from './schema-types.js';

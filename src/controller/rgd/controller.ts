@@ -50,6 +50,8 @@ export class RgdController {
   private readonly rgdInformer: Informer;
   private readonly crdInformer: Informer;
   private readonly grInformer: Informer;
+  /** Writes from watch handlers (releasing deleted GraphRevisions) are the leader's only. */
+  private leading = false;
   private readonly log: Logger;
 
   constructor(private readonly options: RgdControllerOptions) {
@@ -135,6 +137,7 @@ export class RgdController {
 
   /** Starts reconciling (leader only). */
   start(): void {
+    this.leading = true;
     this.startWatches();
     this.queue.start();
   }
@@ -191,7 +194,7 @@ export class RgdController {
       return typeof snapshot?.name === 'string' ? snapshot.name : '';
     };
     const onChange = (o: KubeObject): void => {
-      if (o.metadata.deletionTimestamp !== undefined) {
+      if (this.leading && o.metadata.deletionTimestamp !== undefined) {
         releaseGraphRevision(this.cx, o).catch((err: unknown) =>
           this.log.warn({ err, graphRevision: o.metadata.name }, 'Cannot release graph revision'),
         );

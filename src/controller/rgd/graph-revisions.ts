@@ -20,13 +20,14 @@ import {
   GR_SNAPSHOT_NAME_FIELD,
   GraphRevisionConditionTypes,
 } from '../../api/graph-revision.js';
-import type { Condition, ResourceGraphDefinition } from '../../api/rgd.js';
+import type { Condition, ResourceGraphDefinition, RgdSpec } from '../../api/rgd.js';
 import type { CompiledGraph } from '../../graph/index.js';
 import type { KubeObject } from '../../kube/index.js';
 import { isNotFound } from '../../kube/index.js';
 import { deepEqual } from '../../lib/json.js';
 import { finalizeConditions, setCondition } from '../conditions.js';
 import type { RgdContext } from './context.js';
+import { snapshotSpec } from './revision-hash.js';
 import { graphRevisionName, revisionsToPrune } from './revision-naming.js';
 
 export interface RevisionList {
@@ -109,7 +110,11 @@ export async function createGraphRevision(
     },
     spec: {
       revision,
-      snapshot: { name, generation: rgd.metadata.generation ?? 0, spec: rgd.spec },
+      snapshot: {
+        name,
+        generation: rgd.metadata.generation ?? 0,
+        spec: snapshotSpec(rgd.spec) as unknown as RgdSpec,
+      },
     },
   };
   const created = (await cx.kube.resources.create(gr as unknown as KubeObject)) as unknown as GraphRevision;

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { graphRevisionHash, kroSpecJson } from './revision-hash.js';
+import { graphRevisionHash, kroSpecJson, snapshotSpec } from './revision-hash.js';
 
 // Hashes printed by kro v0.9.4's own pkg/graph/hash.Spec for the specs in
 // testdata/kro-hash-specs.json (a Go program that decodes each spec into kro's typed
@@ -52,5 +52,33 @@ describe('graphRevisionHash', () => {
     const t = structuredClone(specs[0]) as { resources: { template: Record<string, unknown> }[] };
     if (t.resources[0]) t.resources[0].template['data'] = { a: 'b' };
     expect(graphRevisionHash(t)).not.toBe(KRO_HASHES[0]);
+  });
+});
+
+describe('snapshotSpec', () => {
+  it('keeps order and values, drops empty optional fields and absent embedded objects', () => {
+    const spec = {
+      schema: {
+        apiVersion: 'v1',
+        kind: 'A',
+        group: 'kro.run',
+        scope: 'Namespaced',
+        shortNames: [],
+        extra: 1,
+      },
+      resources: [
+        { id: 'b', template: { kind: 'ConfigMap', n: 1.5 }, readyWhen: ['${z}', '${a}'], includeWhen: [] },
+        { id: 'a', externalRef: { apiVersion: 'v1', kind: 'Secret', metadata: { name: 's' } } },
+      ],
+    };
+    expect(snapshotSpec(spec)).toEqual({
+      schema: { kind: 'A', apiVersion: 'v1', group: 'kro.run', scope: 'Namespaced' },
+      resources: [
+        { id: 'b', template: { kind: 'ConfigMap', n: 1.5 }, readyWhen: ['${z}', '${a}'] },
+        { id: 'a', externalRef: { apiVersion: 'v1', kind: 'Secret', metadata: { name: 's' } } },
+      ],
+    });
+    // The snapshot hashes like the spec it was taken from.
+    expect(graphRevisionHash(snapshotSpec(spec))).toBe(graphRevisionHash(spec));
   });
 });

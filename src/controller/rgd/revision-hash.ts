@@ -117,34 +117,64 @@ const externalRef = (v: unknown): string | undefined =>
       ])
     : undefined;
 
-const sortedStrings = (v: unknown): string | undefined => {
-  if (!Array.isArray(v) || v.length === 0) return undefined;
-  const items = v.map((x) => (typeof x === 'string' ? x : '')).sort(compareBytes);
-  return `[${items.map(goJsonString).join(',')}]`;
-};
+const strings =
+  (sort: boolean) =>
+  (v: unknown): string | undefined => {
+    if (!Array.isArray(v) || v.length === 0) return undefined;
+    const items = v.map((x) => (typeof x === 'string' ? x : ''));
+    if (sort) items.sort(compareBytes);
+    return `[${items.map(goJsonString).join(',')}]`;
+  };
 
-const resource = (v: unknown): string =>
-  isPlainObject(v)
-    ? struct(v, [
-        ['id', strOmit],
-        ['template', raw],
-        ['externalRef', externalRef],
-        ['readyWhen', sortedStrings],
-        ['includeWhen', sortedStrings],
-        ['forEach', listOmit(stringMap)],
-      ])
-    : 'null';
+const resource =
+  (sort: boolean) =>
+  (v: unknown): string =>
+    isPlainObject(v)
+      ? struct(v, [
+          ['id', strOmit],
+          ['template', raw],
+          ['externalRef', externalRef],
+          ['readyWhen', strings(sort)],
+          ['includeWhen', strings(sort)],
+          ['forEach', listOmit(stringMap)],
+        ])
+      : 'null';
 
-/** The normalised spec as kro's json.Marshal writes it (exported for tests). */
-export function kroSpecJson(spec: unknown): string {
+/**
+ * The spec as kro's json.Marshal writes it: normalised for the hash (default), or as kro's typed
+ * decode-and-encode leaves it (`normalise: false`, what kro copies into a revision's snapshot).
+ */
+export function kroSpecJson(spec: unknown, opts: { normalise?: boolean } = {}): string {
+  const normalise = opts.normalise ?? true;
   const s: Obj = isPlainObject(spec) ? spec : {};
-  const resources = (Array.isArray(s['resources']) ? [...s['resources']] : []).sort((a, b) =>
-    compareBytes(idOf(a), idOf(b)),
-  );
+  const resources = Array.isArray(s['resources']) ? [...s['resources']] : [];
+  if (normalise) resources.sort((a, b) => compareBytes(idOf(a), idOf(b)));
   return struct({ ...s, resources }, [
-    ['schema', (v) => (isPlainObject(v) ? struct(normaliseSchema(v), schemaFields) : undefined)],
-    ['resources', listOmit(resource)],
+    [
+      'schema',
+      (v) => (isPlainObject(v) ? struct(normalise ? normaliseSchema(v) : v, schemaFields) : undefined),
+    ],
+    ['resources', listOmit(resource(normalise))],
   ]);
+}
+
+/**
+ * The RGD spec as kro stores it in a GraphRevision snapshot: only the API's fields, empty
+ * optional ones dropped (absent embedded objects are dropped too; the API server prunes the
+ * nulls kro sends for them).
+ */
+export function snapshotSpec(spec: unknown): Record<string, unknown> {
+  const out = JSON.parse(kroSpecJson(spec, { normalise: false })) as Obj;
+  const dropNulls = (o: unknown, keys: readonly string[]): void => {
+    if (!isPlainObject(o)) return;
+    for (const k of keys) if (o[k] === null) delete o[k];
+  };
+  dropNulls(out['schema'], ['spec', 'types', 'status']);
+  for (const r of Array.isArray(out['resources']) ? out['resources'] : []) {
+    dropNulls(r, ['template']);
+    if (isPlainObject(r)) dropNulls((r['externalRef'] as Obj | undefined)?.['metadata'], ['selector']);
+  }
+  return out;
 }
 
 function idOf(r: unknown): string {
