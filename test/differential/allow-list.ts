@@ -24,6 +24,12 @@ export const ALLOW_LIST: readonly AllowEntry[] = [
     shape: 'kro-ts-only',
   },
   {
+    id: 'update-field-managers',
+    reason:
+      "non-apply writes (finalizers, RGD/instance status) are attributed by the API server to the client: kro's user agent is `kro`, kro-ts's `kro-ts`, and kro-ts writes instance status as `kro.run/status`; Update entries never conflict with server-side apply, and the Apply managers (kro.run/applyset, kro.run/labeller, kro.run/applyset-parent) are the same",
+    path: /^metadata\.managedFields\.(kro|kro-ts|kro\.run\/status) Update( \/status)?$/,
+  },
+  {
     id: 'kro-version-label',
     reason:
       "kro.run/kro-version carries the controller version: kro's build version vs kro-ts's package version",
@@ -42,7 +48,7 @@ export const MIGRATION_ALLOW_LIST: readonly AllowEntry[] = [
     id: 'migration-field-managers',
     reason:
       'the new controller applies with its own field manager: a managedFields entry is added (kro-ts applies as kro does, with the same manager name where kro has one)',
-    path: /^metadata\.managedFields(\[|$)/,
+    path: /^metadata\.managedFields\./,
   },
   {
     id: 'migration-kro-version-label',

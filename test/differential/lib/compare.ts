@@ -30,10 +30,11 @@ function normaliseObject(obj: KubeObject, uids: Map<string, string>): Json {
   for (const k of ['uid', 'resourceVersion', 'creationTimestamp', 'selfLink', 'deletionTimestamp'])
     delete m[k];
   if (Array.isArray(m['managedFields'])) {
-    const managers = new Set<string>();
+    // Reduced to which manager wrote how: { "<manager> <operation>[ /<subresource>]": "" }.
+    const managers: Record<string, string> = {};
     for (const f of m['managedFields'] as { manager?: string; operation?: string; subresource?: string }[])
-      managers.add(`${f.manager ?? ''} ${f.operation ?? ''}${f.subresource ? ` /${f.subresource}` : ''}`);
-    m['managedFields'] = [...managers].sort();
+      managers[`${f.manager ?? ''} ${f.operation ?? ''}${f.subresource ? ` /${f.subresource}` : ''}`] = '';
+    m['managedFields'] = managers;
   }
   return walk(o as unknown as Json, uids, '');
 }

@@ -36,14 +36,42 @@ export interface DriveResult extends SettleResult {
   readonly rgdStates: Map<string, string>;
 }
 
-async function rgdStates(kube: Kube): Promise<Map<string, string>> {
+async function rgdStates(kube: Kube): Promise<{ states: Map<string, string>; fingerprint: string }> {
   const list = await kube.resources.list({ apiVersion: 'kro.run/v1alpha1', kind: 'ResourceGraphDefinition' });
-  return new Map(
-    list.items.map((r) => [
-      r.metadata.name ?? '',
-      (r['status'] as { state?: string } | undefined)?.state ?? '',
-    ]),
-  );
+  return {
+    states: new Map(
+      list.items.map((r) => [
+        r.metadata.name ?? '',
+        (r['status'] as { state?: string } | undefined)?.state ?? '',
+      ]),
+    ),
+    fingerprint: list.items.map((r) => `${r.metadata.name}@${r.metadata.resourceVersion}`).join(','),
+  };
+}
+
+/**
+ * Until every RGD is Active or Inactive and no RGD changed for `quietMs` (kro reports Inactive
+ * for a moment while a new CRD is established), or the deadline.
+ */
+async function waitRgdsSettled(
+  kube: Kube,
+  names: readonly string[],
+  deadlineMs: number,
+  quietMs = 5000,
+): Promise<Map<string, string>> {
+  const deadline = Date.now() + deadlineMs;
+  let last = '';
+  let since = Date.now();
+  for (;;) {
+    const { states, fingerprint } = await rgdStates(kube);
+    if (fingerprint !== last) {
+      last = fingerprint;
+      since = Date.now();
+    }
+    const stated = names.every((n) => ['Active', 'Inactive'].includes(states.get(n) ?? ''));
+    if ((stated && Date.now() - since >= quietMs) || Date.now() > deadline) return states;
+    await new Promise((r) => setTimeout(r, 500));
+  }
 }
 
 /**
@@ -67,17 +95,11 @@ export async function driveSide(
   const others = corpus.prereqs.filter((o) => o.kind !== 'Namespace');
   await Promise.all(others.map(async (o) => record(o, await applyOne(kube, o, 10_000))));
   await Promise.all(corpus.rgds.map(async (o) => record(o, await applyOne(kube, o))));
-  let states = await rgdStates(kube);
   const want = corpus.rgds.map((r) => r.metadata.name ?? '');
-  const stateDeadline = Date.now() + Math.min(deadlineMs, 120_000);
-  while (
-    want.some((n) => !['Active', 'Inactive'].includes(states.get(n) ?? '')) &&
-    Date.now() < stateDeadline
-  ) {
-    await new Promise((r) => setTimeout(r, 500));
-    states = await rgdStates(kube);
-  }
-  log(`${side}: ${want.length} RGDs have a state after ${Date.now() - start} ms`);
+  const states = await waitRgdsSettled(kube, want, Math.min(deadlineMs, 240_000));
+  const counts: Record<string, number> = {};
+  for (const v of states.values()) counts[v || 'none'] = (counts[v || 'none'] ?? 0) + 1;
+  log(`${side}: ${want.length} RGDs settled after ${Date.now() - start} ms: ${JSON.stringify(counts)}`);
   kube.discovery.invalidate();
   await Promise.all(
     corpus.files.flatMap((f) =>
