@@ -8,7 +8,9 @@ import { GRAPH_FORMATS } from './graph-format.js';
 import { runGenerateCrd, runGraph } from './graph-command.js';
 import { CliError, ExitCode } from './io.js';
 import type { CliIo, CommandContext, ExitCodeValue } from './io.js';
+import { runLsp } from './lsp.js';
 import { runRender } from './render.js';
+import { SourceError } from '../source/index.js';
 import { runValidate } from './validate.js';
 
 export interface RunOptions {
@@ -33,6 +35,10 @@ export async function runCli(
     if (e instanceof CliError) {
       io.err(`${e.message}\n`);
       return e.exitCode;
+    }
+    if (e instanceof SourceError) {
+      io.err(`${e.message}\n`);
+      return ExitCode.invalid;
     }
     io.err(`error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
     return ExitCode.invalid;
@@ -91,6 +97,9 @@ function dispatch(ctx: CommandContext, a: ParsedArgs): Promise<ExitCodeValue> {
         throw usageError('diff needs the old and the new RGD file');
       return runDiff(ctx, { oldFile, newFile, instances, crdPaths: a.crdPaths, observedDir: a.observed });
     }
+    case 'lsp':
+      if (a.positionals.length > 0) throw usageError('lsp takes no arguments');
+      return runLsp(ctx);
     default:
       throw usageError('unknown command');
   }
