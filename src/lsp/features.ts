@@ -81,7 +81,7 @@ export interface CompletionAnswer {
   readonly kind: 'field' | 'variable';
   readonly detail: string;
   readonly documentation?: string;
-  /** The text the item replaces (the identifier typed so far). */
+  /** The text the item replaces (the identifier under the cursor). */
   readonly range: SourceRange;
 }
 
@@ -90,7 +90,10 @@ export function completeAt(analysis: DocumentAnalysis, offset: number): Completi
   if (!site) return [];
   const partial = partialChainAt(site.body, site.cursor);
   if (!partial) return [];
-  const range = { start: site.bodyStart + partial.partialStart, end: offset };
+  // The edit replaces the whole identifier under the cursor, so completing `dep|lyment` fixes it.
+  let wordEnd = site.cursor;
+  while (wordEnd < site.body.length && /[A-Za-z0-9_]/.test(site.body[wordEnd] as string)) wordEnd++;
+  const range = { start: site.bodyStart + partial.partialStart, end: site.bodyStart + wordEnd };
   const roots = rootsAt(site.rgd, site.yamlPath);
   const matches = (label: string): boolean => label.startsWith(partial.partial);
   if (partial.parents.length === 0) {

@@ -183,6 +183,18 @@ describe('kro-ts lsp', () => {
     expect(fields.find((i) => i.label === 'replicas')?.detail).toBe('int');
   });
 
+  it('completes over a misspelled identifier, replacing all of it', async () => {
+    const uri = 'file:///work/frontend-typo.yaml';
+    const at = positionIn(typo, 'values.deploymnt', 'values.de'.length);
+    const items = await client.completion(uri, at);
+    expect(items.map((i) => i.label)).toEqual(['deployment']);
+    const start = { line: at.line, character: at.character - 2 };
+    expect(items[0]?.textEdit).toEqual({
+      range: { start, end: { line: at.line, character: start.character + 'deploymnt'.length } },
+      newText: 'deployment',
+    });
+  });
+
   it('goes from a resource id in an expression to that resource, and from schema.spec to its field', async () => {
     const uri = 'file:///work/frontend-typo.yaml';
     const loc = (await client.definition(uri, positionIn(typo, '${configMap.metadata.name}', 4))) as Location;
