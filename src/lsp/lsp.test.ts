@@ -208,6 +208,59 @@ describe('kro-ts lsp', () => {
     expect(field.range).toEqual({ start: key, end: { line: key.line, character: key.character + 8 } });
   });
 
+  it('knows forEach iterators, `each` in readyWhen and collections as lists', async () => {
+    const uri = 'file:///work/workers.yaml';
+    const text = [
+      'apiVersion: kro.run/v1alpha1',
+      'kind: ResourceGraphDefinition',
+      'metadata:',
+      '  name: workers',
+      'spec:',
+      '  schema:',
+      '    apiVersion: v1alpha1',
+      '    kind: Workers',
+      '    spec:',
+      '      names: "[]string"',
+      '  resources:',
+      '    - id: configs',
+      '      forEach:',
+      '        - worker: ${schema.spec.names}',
+      '      readyWhen:',
+      '        - ${each.metadata.name != ""}',
+      '      template:',
+      '        apiVersion: v1',
+      '        kind: ConfigMap',
+      '        metadata:',
+      '          name: ${worker}',
+      '    - id: summary',
+      '      template:',
+      '        apiVersion: v1',
+      '        kind: ConfigMap',
+      '        metadata:',
+      '          name: summary',
+      '        data:',
+      '          count: ${string(size(configs))}',
+      '',
+    ].join('\n');
+    await client.open(uri, text);
+    expect((await client.diagnosticsFor(uri, 1)).diagnostics).toEqual([]);
+    const iterator = await client.hover(uri, positionIn(text, '${worker}', 3));
+    expect(markdown(iterator)).toBe('**`worker`**: forEach iterator of `configs`: `string`');
+    const def = (await client.definition(uri, positionIn(text, '${worker}', 3))) as Location;
+    expect(def.range.start).toEqual(positionIn(text, 'worker: $'));
+    const each = await client.completion(uri, positionIn(text, '${each.', '${each.'.length));
+    expect(each.map((i) => i.label)).toEqual([
+      'apiVersion',
+      'binaryData',
+      'data',
+      'immutable',
+      'kind',
+      'metadata',
+    ]);
+    const list = await client.hover(uri, positionIn(text, 'size(configs)', 'size('.length));
+    expect(markdown(list)).toContain(', a list (collection)');
+  });
+
   it('handles multi-document files and ignores YAML that holds no RGD', async () => {
     const uri = 'file:///work/multi.yaml';
     const other = 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\ndata:\n  a: "${not.an.rgd}"\n';

@@ -25,9 +25,8 @@ const IDENT = /[A-Za-z0-9_]/;
 export function chainAt(expr: string, cursor: number): ReferenceChain | undefined {
   if (insideStringLiteral(expr, cursor)) return undefined;
   const start = chainStart(expr, cursor);
-  let end = cursor;
-  while (end < expr.length && IDENT.test(expr[end] as string)) end++;
-  const segments = parseChain(expr, start, end);
+  if (start < 0) return undefined;
+  const segments = parseChain(expr, start, chainEnd(expr, cursor));
   if (!segments || segments.length === 0) return undefined;
   const at = segments.findIndex((s) => cursor >= s.start && cursor <= s.end);
   return at < 0 ? undefined : { segments, at };
@@ -53,6 +52,7 @@ export function partialChainAt(expr: string, cursor: number): PartialChain | und
   else if (expr[dot - 1] === '.') dot -= 1;
   else return isChainBoundary(expr, partialStart) ? { parents: [], partial, partialStart } : undefined;
   const start = chainStart(expr, dot);
+  if (start < 0) return undefined;
   const parents = parseChain(expr, start, dot);
   if (!parents || parents.length === 0) return undefined;
   return { parents, partial, partialStart };
@@ -94,7 +94,24 @@ function indexValue(inner: string): string | number | undefined {
   return (quoted[1] ?? quoted[2] ?? '').replace(/\\(.)/g, '$1');
 }
 
-/** Walks left from `pos` over identifiers, dots, `.?` and bracketed indices. */
+/** Walks right from `pos` over the rest of the chain: identifiers, dots, `.?` and bracketed indices. */
+function chainEnd(expr: string, pos: number): number {
+  let i = pos;
+  while (i < expr.length) {
+    const c = expr[i] as string;
+    if (IDENT.test(c) || c === '.' || (c === '?' && expr[i - 1] === '.')) i++;
+    else if (c === '[') {
+      const close = expr.indexOf(']', i);
+      if (close < 0) break;
+      i = close + 1;
+    } else break;
+  }
+  // A trailing dot (`schema.spec.` mid-edit) is not part of the chain.
+  while (expr[i - 1] === '.' || expr[i - 1] === '?') i--;
+  return i;
+}
+
+/** Walks left from `pos` over identifiers, dots, `.?` and bracketed indices; -1 when the chain does not start at a variable. */
 function chainStart(expr: string, pos: number): number {
   let i = pos;
   for (;;) {
@@ -113,7 +130,7 @@ function chainStart(expr: string, pos: number): number {
     break;
   }
   // `f(x).name` is not a reference chain from a variable.
-  return expr[i] === '.' ? pos : i;
+  return expr[i] === '.' ? -1 : i;
 }
 
 function isChainBoundary(expr: string, pos: number): boolean {
