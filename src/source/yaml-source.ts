@@ -78,7 +78,6 @@ export function parseYamlDocuments(file: string, text: string, options: ReadOpti
   const lineCounter = new LineCounter();
   const parsed = parseAllDocuments(text, {
     lineCounter,
-    keepSourceTokens: true,
     intAsBigInt: options.intAsBigInt ?? false,
   });
   const all = Array.isArray(parsed) ? parsed : [];
