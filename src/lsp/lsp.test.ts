@@ -59,7 +59,8 @@ function markdown(h: { contents: unknown } | null): string {
   return (h?.contents as MarkupContent | undefined)?.value ?? '';
 }
 
-describe('kro-ts lsp', () => {
+// Each test waits on a spawned process; the deadlines are generous so a loaded machine only slows it.
+describe('kro-ts lsp', { timeout: 60_000 }, () => {
   it('announces its capabilities', () => {
     expect(init.serverInfo?.name).toBe('kro-ts');
     expect(init.capabilities).toMatchObject({

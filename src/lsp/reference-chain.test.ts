@@ -1,3 +1,6 @@
+// Table tests of the reference chain under a cursor (`|` marks it), as hover, completion and
+// go-to-definition read it from mid-edit expression text.
+
 import { describe, expect, it } from 'vitest';
 import { chainAt, partialChainAt } from './reference-chain.js';
 
