@@ -12,9 +12,9 @@ import type { ResourceGraphDefinition } from '../api/rgd.js';
 import { buildGraph } from '../graph/index.js';
 import { BundledSchemaResolver } from '../schema/bundled-resolver.js';
 import { synthesizeCrd } from '../crd/synthesize.js';
-import { checkCrd } from './crd-check.js';
+import { checkCrd } from '../source/crd-check.js';
 import { runCli } from './run.js';
-import { readYamlFile } from './yaml-source.js';
+import { readYamlFile } from '../source/yaml-source.js';
 
 const DIR = 'test/fixtures/kro-examples';
 const EXAMPLES = [

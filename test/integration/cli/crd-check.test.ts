@@ -1,10 +1,10 @@
-// kube-apiserver is the oracle for the CLI's CRD checks (src/cli/crd-check.ts): each schema of the
+// kube-apiserver is the oracle for the CLI's CRD checks (src/source/crd-check.ts): each schema of the
 // table is put into a CRD, created on the real API server, and the field paths the server refuses
 // (its Status causes) must be exactly the paths `checkCrd` reports; accepted schemas must pass both.
 
 import { describe, expect, it } from 'vitest';
 import type { OpenApiSchema } from '../../../src/api/openapi.js';
-import { checkCrd } from '../../../src/cli/crd-check.js';
+import { checkCrd } from '../../../src/source/crd-check.js';
 import type { KubeObject } from '../../../src/kube/index.js';
 import { CRD_API_VERSION, CRD_KIND, KubeApiError } from '../../../src/kube/index.js';
 import { deleteAfter, getKube, uniqueGroup } from '../../harness/index.js';

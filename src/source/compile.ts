@@ -1,4 +1,4 @@
-// Loads RGDs from YAML files and compiles them with the controller's compiler (graph/buildGraph).
+// Loads RGDs from YAML and compiles them with the controller's compiler (graph/buildGraph).
 // RGDs may template each other's instances: every RGD that compiles contributes its generated CRD
 // to the resolver, and RGDs that failed only on unknown kinds are compiled again until nothing
 // changes, so the order of files does not matter.
@@ -10,8 +10,8 @@ import type { Issue } from '../lib/issue.js';
 import { isPlainObject } from '../lib/json.js';
 import type { Result } from '../lib/result.js';
 import { checkCrd } from './crd-check.js';
-import { CliError } from './io.js';
-import type { CliResolver } from './resolver.js';
+import { SourceError } from './errors.js';
+import type { OverlayResolver } from './resolver.js';
 import { readYamlFile } from './yaml-source.js';
 import type { YamlDoc } from './yaml-source.js';
 
@@ -31,29 +31,37 @@ export const RGD_KIND = 'ResourceGraphDefinition';
 export function loadRgds(files: readonly string[]): RgdSource[] {
   const out: RgdSource[] = [];
   for (const file of files) {
-    const docs = readYamlFile(file).filter((d) => isPlainObject(d.value) && d.value['kind'] === RGD_KIND);
-    if (docs.length === 0) throw new CliError(`${file}: no ${RGD_KIND} found`);
-    for (const d of docs) {
-      const rgd = d.value as ResourceGraphDefinition;
-      const name = typeof rgd.metadata?.name === 'string' ? rgd.metadata.name : `<document ${d.index}>`;
-      out.push({ source: d, rgd, name });
-    }
+    const rgds = rgdSourcesOf(readYamlFile(file));
+    if (rgds.length === 0) throw new SourceError(`${file}: no ${RGD_KIND} found`);
+    out.push(...rgds);
   }
   return out;
 }
 
+/** The documents that are RGDs (by `kind`), others ignored. */
+export function rgdSourcesOf(docs: readonly YamlDoc[]): RgdSource[] {
+  return docs
+    .filter((d) => isPlainObject(d.value) && d.value['kind'] === RGD_KIND)
+    .map((d) => {
+      const rgd = d.value as ResourceGraphDefinition;
+      const name = typeof rgd.metadata?.name === 'string' ? rgd.metadata.name : `<document ${d.index}>`;
+      return { source: d, rgd, name };
+    });
+}
+
 /** Also the other documents of the files that are CRDs (so a file may carry RGD + CRD). */
 export function crdDocuments(files: readonly string[]): unknown[] {
-  return files.flatMap((f) =>
-    readYamlFile(f)
-      .map((d) => d.value)
-      .filter((v) => isPlainObject(v) && v['kind'] === 'CustomResourceDefinition'),
-  );
+  return files.flatMap((f) => crdDocumentsOf(readYamlFile(f)));
+}
+
+/** The documents that are CustomResourceDefinitions. */
+export function crdDocumentsOf(docs: readonly YamlDoc[]): unknown[] {
+  return docs.map((d) => d.value).filter((v) => isPlainObject(v) && v['kind'] === 'CustomResourceDefinition');
 }
 
 export async function compileRgds(
   sources: readonly RgdSource[],
-  resolver: CliResolver,
+  resolver: OverlayResolver,
 ): Promise<CompiledRgd[]> {
   const results = new Map<RgdSource, Result<CompiledGraph, Issue[]>>();
   let pending = [...sources];
@@ -119,10 +127,10 @@ export function rgdPathOfCrdPath(crdPath: string): string {
 }
 
 /** Compiles exactly one RGD (render/graph/diff): the first RGD of the file. */
-export async function compileOne(file: string, resolver: CliResolver): Promise<CompiledRgd> {
+export async function compileOne(file: string, resolver: OverlayResolver): Promise<CompiledRgd> {
   const sources = loadRgds([file]);
   const compiled = await compileRgds(sources, resolver);
   const first = compiled[0];
-  if (!first) throw new CliError(`${file}: no ${RGD_KIND} found`);
+  if (!first) throw new SourceError(`${file}: no ${RGD_KIND} found`);
   return first;
 }
