@@ -151,7 +151,7 @@ describe("kro's examples/kubernetes RGDs", () => {
     });
     const paths = checkCrd(crd).map((e) => e.message);
     expect(paths).toContain(
-      'spec.versions[0].schema.openAPIV3Schema.properties[status].properties[deploymentConditions].items.default.status: Required value',
+      'spec.validation.openAPIV3Schema.properties[status].properties[deploymentConditions].items.default.status: Required value',
     );
   });
 });

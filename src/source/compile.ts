@@ -114,9 +114,12 @@ function withCrdCheck(r: Result<CompiledGraph, Issue[]>): Result<CompiledGraph, 
  * `spec.schema.additionalPrinterColumns[i]`; anything else → `spec.schema`.
  */
 export function rgdPathOfCrdPath(crdPath: string): string {
-  const column = /^spec\.versions\[\d+\]\.additionalPrinterColumns\[(\d+)\]/.exec(crdPath);
+  const column = /^spec\.(?:versions\[\d+\]\.)?additionalPrinterColumns\[(\d+)\]/.exec(crdPath);
   if (column) return `spec.schema.additionalPrinterColumns[${column[1]}]`;
-  const m = /^spec\.versions\[\d+\]\.schema\.openAPIV3Schema\.properties\[(spec|status)\](.*)$/.exec(crdPath);
+  const m =
+    /^spec\.(?:versions\[\d+\]\.schema|validation)\.openAPIV3Schema\.properties\[(spec|status)\](.*)$/.exec(
+      crdPath,
+    );
   if (!m) return 'spec.schema';
   let path = `spec.schema.${m[1]}`;
   for (const seg of (m[2] ?? '').matchAll(/\.(properties\[([^\]]+)\]|[^.[]+)/g)) {

@@ -50,17 +50,28 @@ const prop = (path: string, key: string): string => `${path}.properties[${key}]`
 export function checkCrd(crd: unknown): CrdError[] {
   const out: CrdError[] = [];
   const versions = isPlainObject(crd) && isPlainObject(crd['spec']) ? crd['spec']['versions'] : undefined;
-  if (!Array.isArray(versions)) return out;
-  versions.forEach((version: unknown, i) => {
-    if (!isPlainObject(version)) return;
+  if (!Array.isArray(versions) || versions.length === 0) return out;
+  const list = versions.map((v: unknown) => (isPlainObject(v) ? v : {}));
+  const schemaOf = (v: Record<string, unknown>): unknown =>
+    isPlainObject(v['schema']) ? v['schema']['openAPIV3Schema'] : undefined;
+  // kube-apiserver validates the internal form, where a schema (or printer columns) shared by every
+  // version is hoisted to spec.validation (spec.additionalPrinterColumns): errors name that path.
+  const first = list[0] ?? {};
+  const sharedSchema = list.every((v) => deepEqual(schemaOf(v), schemaOf(first)));
+  const sharedColumns = list.every((v) =>
+    deepEqual(v['additionalPrinterColumns'], first['additionalPrinterColumns']),
+  );
+  list.forEach((version, i) => {
     const base = `spec.versions[${i}]`;
-    const schema = isPlainObject(version['schema']) ? version['schema']['openAPIV3Schema'] : undefined;
-    if (isPlainObject(schema)) out.push(...checkSchema(schema as Schema, `${base}.schema.openAPIV3Schema`));
+    const schema = schemaOf(version);
+    if (isPlainObject(schema) && (!sharedSchema || i === 0)) {
+      const root = sharedSchema ? 'spec.validation.openAPIV3Schema' : `${base}.schema.openAPIV3Schema`;
+      out.push(...checkSchema(schema as Schema, root));
+    }
     const columns = version['additionalPrinterColumns'];
-    if (Array.isArray(columns)) {
-      columns.forEach((c: unknown, j) =>
-        out.push(...checkColumn(c, `${base}.additionalPrinterColumns[${j}]`)),
-      );
+    if (Array.isArray(columns) && (!sharedColumns || i === 0)) {
+      const at = sharedColumns ? 'spec.additionalPrinterColumns' : `${base}.additionalPrinterColumns`;
+      columns.forEach((c: unknown, j) => out.push(...checkColumn(c, `${at}[${j}]`)));
     }
   });
   return out;
