@@ -1,8 +1,9 @@
 import { defineConfig } from 'vitest/config';
 
-// Three tiers (see README): unit tests sit beside the code and need nothing; integration tests
+// Four tiers (see README): unit tests sit beside the code and need nothing; integration tests
 // run against a real etcd + kube-apiserver started once per run by test/harness/global-setup.ts;
-// e2e tests run against any kubeconfig with the operator as a separate process.
+// e2e tests run against any kubeconfig with the operator as a separate process; the differential
+// tier compares kro-ts with kro itself on a corpus; e2e-node runs the operator as a pod on a real node.
 // KRO_TS_E2E_NODE=0 leaves the in-cluster tier out even as root; =1 keeps it in (and fails
 // clearly) when not root.
 const nodeTier =
@@ -66,6 +67,19 @@ export default defineConfig({
           globalSetup: ['test/harness/global-setup.ts'],
           testTimeout: 120_000,
           hookTimeout: 180_000,
+          fileParallelism: false,
+        },
+      },
+      {
+        test: {
+          name: 'differential',
+          include: ['test/differential/**/*.test.ts'],
+          // Last (after e2e): starts two control planes of its own, one served by kro v0.9.4
+          // (hack/kro/build.sh), one by kro-ts, and compares them (test/differential/README.md).
+          sequence: { groupOrder: 2 },
+          environment: 'node',
+          testTimeout: 900_000,
+          hookTimeout: 900_000,
           fileParallelism: false,
         },
       },

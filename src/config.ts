@@ -326,7 +326,7 @@ export const FLAG_DEFINITIONS: readonly FlagDefinition[] = [
   bool('allow-crd-deletion', 'delete the generated CRD with its RGD', (d, v) => (d.allowCrdDeletion = v)),
   duration('graceful-shutdown-timeout', 'drain time on SIGTERM', (d, v) => (d.gracefulShutdownTimeoutMs = v)),
   int('resource-graph-definition-concurrent-reconciles', 'RGD workers', 1, (d, v) => (d.rgdConcurrentReconciles = v)),
-  int('graph-revision-concurrent-reconciles', 'GraphRevision workers (later stage)', 1, (d, v) => (d.graphRevisionConcurrentReconciles = v)),
+  int('graph-revision-concurrent-reconciles', 'GraphRevision workers (revisions are compiled inline by the RGD workers)', 1, (d, v) => (d.graphRevisionConcurrentReconciles = v)),
   int('dynamic-controller-concurrent-reconciles', 'instance workers', 1, (d, v) => (d.dynamicControllerConcurrentReconciles = v)),
   duration('dynamic-controller-rate-limiter-min-delay', 'first retry delay', (d, v) => (d.rateLimiterMinDelayMs = v)),
   duration('dynamic-controller-rate-limiter-max-delay', 'maximum retry delay', (d, v) => (d.rateLimiterMaxDelayMs = v)),
@@ -339,7 +339,7 @@ export const FLAG_DEFINITIONS: readonly FlagDefinition[] = [
   int('client-burst', 'API client burst', 0, (d, v) => (d.clientBurst = v)),
   int('rgd-max-collection-size', 'maximum items of one forEach product', 1, (d, v) => (d.rgdMaxCollectionSize = v)),
   int('rgd-max-collection-dimension-size', 'maximum forEach dimensions', 1, (d, v) => (d.rgdMaxCollectionDimensionSize = v)),
-  int('rgd-max-graph-revisions', 'GraphRevisions kept per RGD (later stage)', 1, (d, v) => (d.rgdMaxGraphRevisions = v)),
+  int('rgd-max-graph-revisions', 'GraphRevisions kept per RGD; 0 or less keeps all', -(2 ** 31), (d, v) => (d.rgdMaxGraphRevisions = v)),
   duration('rgd-progress-requeue-delay', 'RGD requeue while waiting', (d, v) => (d.rgdProgressRequeueDelayMs = v)),
   {
     name: 'feature-gates',

@@ -136,10 +136,10 @@ async function run(kubeconfigPath: string): Promise<void> {
   const kube = await connectKube({ kubeconfigPath, qps: config.clientQps, burst: config.clientBurst });
   const bench = await connectKube({ kubeconfigPath, qps: 0, userAgent: 'kro-ts-bench' });
   const metrics = createMetrics({ defaultMetrics: false });
-  const crd = parse(
-    readFileSync(join(root, 'crds/kro.run_resourcegraphdefinitions.yaml'), 'utf8'),
-  ) as KubeObject;
-  await ensureCrd(bench.resources, crd, { timeoutMs: 60_000 });
+  for (const file of ['kro.run_resourcegraphdefinitions.yaml', 'internal.kro.run_graphrevisions.yaml']) {
+    const crd = parse(readFileSync(join(root, 'crds', file), 'utf8')) as KubeObject;
+    await ensureCrd(bench.resources, crd, { timeoutMs: 60_000 });
+  }
   const operator = await startOperator({
     config,
     kube,

@@ -6,11 +6,11 @@
 
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import type { ResourceGraphDefinition, RgdResource } from '../../src/api/rgd.js';
 import { buildGraph } from '../../src/graph/build-graph.js';
 import { BundledSchemaResolver, bundledDir, loadDocuments } from '../../src/schema/bundled-resolver.js';
 import { StaticSchemaResolver } from '../../src/schema/static-resolver.js';
 import type { SchemaResolver } from '../../src/schema/types.js';
+import { generateRgd as generate } from './rgd-gen.js';
 
 function resolverForBench(): { resolver: SchemaResolver; source: string } {
   const dir = bundledDir();
@@ -18,92 +18,6 @@ function resolverForBench(): { resolver: SchemaResolver; source: string } {
     return { resolver: new BundledSchemaResolver(dir), source: 'bundled' };
   const fixtures = fileURLToPath(new URL('../../test/fixtures/openapi/', import.meta.url));
   return { resolver: new StaticSchemaResolver(loadDocuments(fixtures)), source: 'fixtures' };
-}
-
-function resource(i: number): RgdResource {
-  const id = `r${i}`;
-  const prev = i > 0 ? `r${i - 1}` : undefined;
-  const name = prev ? `\${${prev}.metadata.name}-${i}` : `\${schema.spec.name}-${i}`;
-  switch (i % 3) {
-    case 0:
-      return {
-        id,
-        template: {
-          apiVersion: 'v1',
-          kind: 'ConfigMap',
-          metadata: { name, labels: { app: '${schema.spec.name}' } },
-          data: {
-            image: '${schema.spec.image}:${schema.spec.tag}',
-            replicas: '${string(schema.spec.replicas)}',
-          },
-        },
-      };
-    case 1:
-      return {
-        id,
-        readyWhen: [`\${${id}.status.?availableReplicas.orValue(0) == ${id}.spec.replicas}`],
-        template: {
-          apiVersion: 'apps/v1',
-          kind: 'Deployment',
-          metadata: { name },
-          spec: {
-            replicas: '${schema.spec.replicas}',
-            selector: { matchLabels: { app: '${schema.spec.name}' } },
-            template: {
-              metadata: { labels: { app: '${schema.spec.name}' } },
-              spec: {
-                containers: [
-                  {
-                    name: 'app',
-                    image: '${schema.spec.image}:${schema.spec.tag}',
-                    ports: [{ containerPort: '${schema.spec.port}' }],
-                    env: [{ name: 'PREV', value: prev ? `\${${prev}.metadata.name}` : 'none' }],
-                  },
-                ],
-              },
-            },
-          },
-        },
-      };
-    default:
-      return {
-        id,
-        includeWhen: ['${schema.spec.enabled}'],
-        template: {
-          apiVersion: 'v1',
-          kind: 'Service',
-          metadata: { name },
-          spec: {
-            selector: { app: '${schema.spec.name}' },
-            ports: [{ port: '${schema.spec.port}', targetPort: '${schema.spec.port}' }],
-          },
-        },
-      };
-  }
-}
-
-function generate(n: number): ResourceGraphDefinition {
-  return {
-    apiVersion: 'kro.run/v1alpha1',
-    kind: 'ResourceGraphDefinition',
-    metadata: { name: `bench-${n}` },
-    spec: {
-      schema: {
-        apiVersion: 'v1alpha1',
-        kind: 'Bench',
-        spec: {
-          name: 'string',
-          image: 'string | default=nginx',
-          tag: 'string | default=latest',
-          replicas: 'integer | default=1',
-          port: 'integer | default=8080',
-          enabled: 'boolean | default=true',
-        },
-        status: { first: '${r0.metadata.name}', last: `\${r${n - 1}.metadata.name}` },
-      },
-      resources: Array.from({ length: n }, (_, i) => resource(i)),
-    },
-  };
 }
 
 function percentile(sorted: readonly number[], p: number): number {

@@ -13,7 +13,7 @@ describe('RGD CRD', () => {
     expect(committed()).toBe(renderRgdCrdYaml());
   });
 
-  it('keeps kro v0.9.3 names, scope and validation rules', () => {
+  it('keeps kro v0.9.4 names, scope and validation rules', () => {
     const crd = parse(committed()) as Schema;
     expect(crd['metadata']['name']).toBe('resourcegraphdefinitions.kro.run');
     expect(crd['spec']['names']).toEqual({
@@ -48,9 +48,15 @@ describe('RGD CRD', () => {
     expect(resource['x-kubernetes-validations'][0].message).toBe(
       'exactly one of template or externalRef must be provided',
     );
-    expect(resource.properties.externalRef.properties.metadata['x-kubernetes-validations'][0].message).toBe(
-      'exactly one of name or selector must be provided',
-    );
+    // v0.9.4: the selector is schemaless (a LabelSelector or a CEL expression) and "exactly one of
+    // name or selector" moved from a CRD rule to the build (spec 01 §5).
+    const refMeta = resource.properties.externalRef.properties.metadata;
+    expect(refMeta['x-kubernetes-validations']).toBeUndefined();
+    expect(refMeta.properties.selector).toMatchObject({ 'x-kubernetes-preserve-unknown-fields': true });
+    expect(Object.keys(refMeta.properties.selector).sort()).toEqual([
+      'description',
+      'x-kubernetes-preserve-unknown-fields',
+    ]);
     expect(resource.properties.forEach.items).toMatchObject({ minProperties: 1, maxProperties: 1 });
     expect(v.additionalPrinterColumns.map((c: Schema) => [c['name'], c['priority'] ?? 0])).toEqual([
       ['APIVERSION', 0],

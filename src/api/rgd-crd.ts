@@ -1,6 +1,7 @@
-// The ResourceGraphDefinition CRD itself (spec 01 §1, §3): kro v0.9.3's schema — field names,
-// types, defaults, validation rules and messages, descriptions, printer columns — plus
-// `shortNames`/`categories` on spec.schema (adopted from kro after v0.9.3). crds/ is generated
+// The ResourceGraphDefinition CRD itself (spec 01 §1, §3): kro v0.9.4's schema — field names,
+// types, defaults, validation rules and messages, descriptions, printer columns — including
+// `shortNames`/`categories` on spec.schema and the schemaless externalRef `metadata.selector`
+// (a LabelSelector or a CEL expression; "exactly one of name or selector" is a build-time check). crds/ is generated
 // from this file by hack/gen-crds.ts; a unit test fails when the committed file is stale.
 
 import { stringify } from 'yaml';
@@ -70,60 +71,11 @@ export const RGD_OPENAPI_SCHEMA: JsonObject = {
                       },
                       selector: {
                         description:
-                          'Selector is a label selector for collection external references.\nWhen set, all resources matching the selector are included.\nMutually exclusive with Name.',
-                        properties: {
-                          matchExpressions: {
-                            description:
-                              'matchExpressions is a list of label selector requirements. The requirements are ANDed.',
-                            items: {
-                              description:
-                                'A label selector requirement is a selector that contains values, a key, and an operator that\nrelates the key and values.',
-                              properties: {
-                                key: {
-                                  description: 'key is the label key that the selector applies to.',
-                                  type: 'string',
-                                },
-                                operator: {
-                                  description:
-                                    "operator represents a key's relationship to a set of values.\nValid operators are In, NotIn, Exists and DoesNotExist.",
-                                  type: 'string',
-                                },
-                                values: {
-                                  description:
-                                    'values is an array of string values. If the operator is In or NotIn,\nthe values array must be non-empty. If the operator is Exists or DoesNotExist,\nthe values array must be empty. This array is replaced during a strategic\nmerge patch.',
-                                  items: {
-                                    type: 'string',
-                                  },
-                                  type: 'array',
-                                  'x-kubernetes-list-type': 'atomic',
-                                },
-                              },
-                              required: ['key', 'operator'],
-                              type: 'object',
-                            },
-                            type: 'array',
-                            'x-kubernetes-list-type': 'atomic',
-                          },
-                          matchLabels: {
-                            additionalProperties: {
-                              type: 'string',
-                            },
-                            description:
-                              'matchLabels is a map of {key,value} pairs. A single {key,value} in the matchLabels\nmap is equivalent to an element of matchExpressions, whose key field is "key", the\noperator is "In", and the values array contains only "value". The requirements are ANDed.',
-                            type: 'object',
-                          },
-                        },
-                        type: 'object',
-                        'x-kubernetes-map-type': 'atomic',
+                          'Selector is a label selector for collection external references.\nWhen set, all resources matching the selector are included.\nThe selector may be a literal Kubernetes [metav1.LabelSelector] object or a full CEL\nexpression that resolves to one at reconcile time.\n\nMutually exclusive with Name.',
+                        'x-kubernetes-preserve-unknown-fields': true,
                       },
                     },
                     type: 'object',
-                    'x-kubernetes-validations': [
-                      {
-                        message: 'exactly one of name or selector must be provided',
-                        rule: '(has(self.name) && !has(self.selector)) || (!has(self.name) && has(self.selector))',
-                      },
-                    ],
                   },
                 },
                 required: ['apiVersion', 'kind', 'metadata'],

@@ -120,10 +120,18 @@ export function collectReferences(root: CelNode, isBuiltin: (name: string) => bo
         const [name, receiver, args] = node.args as [string, CelNode, CelNode[]];
         const ns = idName(receiver);
         const namespaced = ns !== undefined && !scope.has(ns) && isBuiltin(ns);
-        const display = namespaced ? `${ns}.${name}` : name;
+        const display = namespaced || (ns === 'runtime' && !scope.has(ns)) ? `${ns}.${name}` : name;
         functions.add(display);
         calls.push({ name, display });
         if (!namespaced) visit(receiver, scope);
+        // runtime.newCondition({type: …}): the map's keys are field names, not identifiers.
+        if (name === 'newCondition' && ns === 'runtime' && !scope.has(ns) && args[0]?.op === 'map') {
+          const entries = args[0].args as unknown as [CelNode, CelNode][];
+          return visit(
+            entries.map(([, v]) => v),
+            scope,
+          );
+        }
         const binding = bindingOf(name, receiver, args);
         if (binding === undefined) return visit(args, scope);
         visit(binding.outer, scope);
@@ -264,4 +272,45 @@ export function exceedsDepth(root: CelNode, limit: number): boolean {
     }
   }
   return false;
+}
+
+/** What an author-condition expression says with literals (kro's build-time condition rules). */
+export interface ConditionCalls {
+  /** Literal `type` values of runtime.newCondition calls. */
+  readonly newConditionTypes: string[];
+  /** Literal type names of `runtime.condition(schema, '<type>')` lookups. */
+  readonly schemaLookups: string[];
+}
+
+export function collectConditionCalls(root: CelNode): ConditionCalls {
+  const newConditionTypes: string[] = [];
+  const schemaLookups: string[] = [];
+  const literal = (n: unknown): string | undefined =>
+    isCelNode(n) && n.op === 'value' && typeof n.args === 'string' ? n.args : undefined;
+  const visit = (node: unknown): void => {
+    if (Array.isArray(node)) {
+      for (const n of node) visit(n);
+      return;
+    }
+    if (!isCelNode(node)) return;
+    if (node.op === 'rcall') {
+      const [name, receiver, args] = node.args as [string, CelNode, CelNode[]];
+      if (idName(receiver) === 'runtime') {
+        const first = args[0];
+        if (name === 'newCondition' && args.length === 1 && first?.op === 'map') {
+          for (const [k, v] of first.args as unknown as [CelNode, CelNode][]) {
+            const t = literal(v);
+            if (idName(k) === 'type' && t !== undefined) newConditionTypes.push(t);
+          }
+        }
+        if (name === 'condition' && args.length === 2 && idName(first) === 'schema') {
+          const t = literal(args[1]);
+          if (t !== undefined) schemaLookups.push(t);
+        }
+      }
+    }
+    visit(node.args);
+  };
+  visit(root);
+  return { newConditionTypes: [...new Set(newConditionTypes)], schemaLookups };
 }

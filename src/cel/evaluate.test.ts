@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { BudgetExceededError, DataPendingError, ExpressionError } from '../lib/errors.js';
-import { compile, schemas } from './test-fixtures.js';
+import { compileExpression } from './compile.js';
+import { compile, defaultVariables, schemas } from './test-fixtures.js';
 import { fromCel, toCel } from './values.js';
 
 const instance = {
@@ -172,5 +173,54 @@ describe('bounded evaluation', () => {
     const c = compile('l.map(i, l.map(j, i * j)).size()', vars);
     expect(c.evaluate(act(small), { timeoutMs: 0 })).toBe(20n);
     expect(c.evaluate(act(small))).toBe(20n);
+  });
+});
+
+describe('comparisons with null (cel-go legacy nullable types)', () => {
+  const started = {
+    ...observed,
+    status: {
+      ...observed.status,
+      conditions: [{ type: 'Progressing', status: 'True', lastTransitionTime: '2026-01-02T03:04:05Z' }],
+    },
+  };
+  const act = (): Record<string, unknown> => activation({ deployment: toCel(started, schemas.deployment) });
+
+  it.each([
+    ['deployment.status.conditions[0].lastTransitionTime != null', true],
+    ['null == deployment.status.conditions[0].lastTransitionTime', false],
+    ['timestamp("2026-01-01T00:00:00Z") != null', true],
+    ['duration("1s") == null', false],
+    ['deployment.status != null', true],
+    ['schema.spec == null', false],
+    ['optional.of(1) != null', true],
+    ['deployment.status.conditions.all(c, c.lastTransitionTime != null)', true],
+    ['dyn(1) != null && null == null', true],
+  ])('%s type-checks as bool and evaluates to %s', (expression, want) => {
+    expect(String(compile(expression).outputType)).toBe('bool');
+    expect(run(expression, act())).toBe(want);
+  });
+
+  it('waits for a timestamp that is not there yet', () => {
+    const e = failure('deployment.status.conditions[0].lastTransitionTime != null');
+    expect(e).toBeInstanceOf(DataPendingError);
+  });
+
+  it.each([
+    ['1 != null', 'no such overload: int != null'],
+    ['null == "a"', 'no such overload: null == string'],
+    ['[1] != null', 'no such overload: list(int) != null'],
+    ['{"a": 1} == null', 'no such overload: map(string, int) == null'],
+    [
+      'deployment.status.conditions != null',
+      'no such overload: list(__type_deployment.status.conditions.@idx) != null',
+    ],
+    ['b"x" != null', 'no such overload: bytes != null'],
+    ['1.5 == null', 'no such overload: double == null'],
+    ['true != null', 'no such overload: bool != null'],
+  ])('%s stays a type error', (expression, message) => {
+    const r = compileExpression(expression, { variables: defaultVariables });
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.error.message).toBe(message);
   });
 });

@@ -14,10 +14,18 @@ export type {
   VariableDecl,
 } from './compile.js';
 export { compileExpression } from './compile.js';
+export type { ConditionCalls } from './ast.js';
+export { CelCondition, CONDITION_TYPE_NAME } from './lib/runtime.js';
 export type { CelType, CelTypeInfo, PrimitiveName } from './types.js';
 export { celTypes, listType, mapType, objectType, optionalType, typeInfo } from './types.js';
 export type { Assignability } from './schema-types.js';
-export { celTypeOfSchema, expectedTypeName, isAssignable, schemaOfCelType } from './schema-types.js';
+export {
+  celTypeOfSchema,
+  expectedTypeName,
+  isAssignable,
+  schemaOfCelType,
+  statusSchemaOfCelType,
+} from './schema-types.js';
 export { celTypeName, formatTimestamp, fromCel, parseGoDuration, toCel } from './values.js';
 export { parseJsonLossless, stringifyJsonLossless } from './json-lossless.js';
 export { formatGoDuration } from './go-duration.js';

@@ -112,6 +112,92 @@ export function schemaOfCelType(t: CelType): OpenApiSchema {
   }
 }
 
+/**
+ * Spec 02 §8: the schema an instance-CRD status field gets from the CEL type of its expression.
+ * Unlike {@link schemaOfCelType}, an object type taken from a resource or spec schema is not copied
+ * but rebuilt as kro v0.9.4 does from the CEL declaration (pkg/graph/schema/conversion_cel_type.go):
+ * only `type`, `properties`, `items` and `additionalProperties` survive, so no `default`,
+ * `required`, `enum`, `format`, `oneOf`/`anyOf` or `x-kubernetes-*` of the source reaches the
+ * instance CRD, which kube-apiserver would refuse ("must be empty to be structural",
+ * "...default...: Required value"). Inside objects, int-or-string, preserve-unknown, timestamp and
+ * duration fields become `x-kubernetes-preserve-unknown-fields: true` (kro's rule); a property
+ * with no type (kro declares none for it) is left out.
+ */
+export function statusSchemaOfCelType(t: CelType): OpenApiSchema {
+  const info = typeInfo(t);
+  switch (info.kind) {
+    case 'list':
+      return { type: 'array', items: statusSchemaOfCelType(info.elem) };
+    case 'map':
+      if (info.key.kind !== 'primitive' || info.key.name !== 'string') return { ...PRESERVE };
+      return { type: 'object', additionalProperties: statusSchemaOfCelType(info.value) };
+    case 'object':
+      return structuralCopy(info.schema, new Set()) ?? { ...PRESERVE };
+    default:
+      return schemaOfCelType(t);
+  }
+}
+
+// Fields CEL always sees on an embedded resource (apiserver's WithTypeAndObjectMeta).
+const EMBEDDED_FIELDS: Record<string, OpenApiSchema> = {
+  apiVersion: { type: 'string' },
+  kind: { type: 'string' },
+  metadata: { type: 'object', properties: { name: { type: 'string' }, generateName: { type: 'string' } } },
+};
+
+function structuralCopy(s: OpenApiSchema, seen: Set<OpenApiSchema>): OpenApiSchema | undefined {
+  if (s['x-kubernetes-int-or-string'] || isPreserveUnknown(s)) return { ...PRESERVE };
+  // A recursive schema (JSONSchemaProps) cannot be spelled out; kro refuses it, kro-ts keeps it open.
+  if (seen.has(s)) return { ...PRESERVE };
+  switch (schemaKind(s)) {
+    case 'object': {
+      seen.add(s);
+      try {
+        if (hasProperties(s) || s['x-kubernetes-embedded-resource']) {
+          const properties: Record<string, OpenApiSchema> = {};
+          for (const [name, prop] of Object.entries(s.properties ?? {})) {
+            const copied = structuralCopy(prop, seen);
+            if (copied) properties[name] = copied;
+          }
+          if (s['x-kubernetes-embedded-resource']) {
+            for (const [name, prop] of Object.entries(EMBEDDED_FIELDS)) properties[name] ??= prop;
+          }
+          return { type: 'object', properties };
+        }
+        const ap = s.additionalProperties;
+        if (ap && typeof ap === 'object') {
+          return { type: 'object', additionalProperties: structuralCopy(ap, seen) ?? { ...PRESERVE } };
+        }
+        if (ap === true) return { type: 'object', additionalProperties: { ...PRESERVE } };
+        // An object with no declared fields (RawExtension-like): keep its content instead of pruning it.
+        return { type: 'object', ...PRESERVE };
+      } finally {
+        seen.delete(s);
+      }
+    }
+    case 'array': {
+      seen.add(s);
+      try {
+        return { type: 'array', items: (s.items && structuralCopy(s.items, seen)) ?? { ...PRESERVE } };
+      } finally {
+        seen.delete(s);
+      }
+    }
+    case 'string':
+      if (s.format === 'byte') return { type: 'string', format: 'byte' };
+      if (s.format === 'date' || s.format === 'date-time' || s.format === 'duration') return { ...PRESERVE };
+      return { type: 'string' };
+    case 'integer':
+      return { type: 'integer' };
+    case 'number':
+      return { type: 'number' };
+    case 'boolean':
+      return { type: 'boolean' };
+    default:
+      return undefined;
+  }
+}
+
 export type Assignability = { ok: true } | { ok: false; expected: string; detail?: string };
 
 /** Spelling of the type a schema expects, for messages (`int`, `list(string)`, `int-or-string`). */

@@ -4,7 +4,7 @@
 import { parseArgs } from 'node:util';
 import { CliError, ExitCode } from './io.js';
 
-export const COMMANDS = ['validate', 'render', 'graph', 'diff', 'generate'] as const;
+export const COMMANDS = ['validate', 'render', 'graph', 'diff', 'generate', 'lsp'] as const;
 export type CommandName = (typeof COMMANDS)[number];
 
 export const USAGE = `Usage: kro-ts <command> [options]
@@ -23,6 +23,9 @@ Commands:
   diff <old-rgd.yaml> <new-rgd.yaml> [instance.yaml...] [--observed <dir>] [--crds <dir|file>]...
       The CRD change report with its breaking classification, then per instance the manifests
       that would be created, changed or pruned. Exit 0 no change, 3 changes, 1 error.
+  lsp [--stdio]
+      Language server over stdin/stdout for editors: diagnostics, hover, completion and
+      go-to-definition in RGD files (see src/lsp/README.md).
 
 Spec forms: validate -f <rgd>...; generate crd -f <rgd>; render -f <rgd> -i <instance>; graph -f <rgd> -o <format>;
 diff -f <new-rgd> --old <old-rgd> -i <instance>...
@@ -43,6 +46,8 @@ const OPTIONS = {
   output: { type: 'string', short: 'o' },
   format: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
+  // Editors' language clients pass the transport; stdio is the only one.
+  stdio: { type: 'boolean' },
 } as const;
 
 export interface ParsedArgs {

@@ -2,13 +2,11 @@
 // `kro-ts generate crd <rgd.yaml>`: the instance CRD the controller would apply.
 
 import { stringify } from 'yaml';
-import { compileOne } from './compile.js';
+import { compileOne, issueText, createResolver } from '../source/index.js';
 import { formatGraph } from './graph-format.js';
 import type { GraphFormat } from './graph-format.js';
 import { ExitCode } from './io.js';
 import type { CommandContext, ExitCodeValue } from './io.js';
-import { issueText } from './issues.js';
-import { createResolver } from './resolver.js';
 
 export interface GraphOptions {
   readonly file: string;

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-// kro-ts CLI process entry: the offline validate/render/graph/diff commands (spec 05 §12). All
-// logic is in run.ts so tests drive it in-process.
+// kro-ts CLI process entry: the offline validate/render/graph/diff commands (spec 05 §12) and the
+// `lsp` language server. All logic is in run.ts so tests drive it in-process.
 
 import { runCli } from './run.js';
 

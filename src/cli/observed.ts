@@ -4,9 +4,8 @@
 
 import { isPlainObject } from '../lib/json.js';
 import type { RuntimeObject } from '../runtime/index.js';
-import { expandCrdPaths } from './resolver.js';
+import { expandCrdPaths, readYamlFile } from '../source/index.js';
 import { normalize } from './validate-value.js';
-import { readYamlFile } from './yaml-source.js';
 
 export class ObservedObjects {
   constructor(readonly objects: readonly RuntimeObject[] = []) {}

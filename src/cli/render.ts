@@ -6,17 +6,14 @@
 import { stringify } from 'yaml';
 import type { CompiledGraph } from '../graph/index.js';
 import { isPlainObject } from '../lib/json.js';
-import { compileOne } from './compile.js';
+import { compileOne, issueText, createResolver, locatePath, readYamlFile } from '../source/index.js';
 import { CliError, ExitCode } from './io.js';
 import type { CommandContext, ExitCodeValue } from './io.js';
-import { issueText } from './issues.js';
 import { prepareInstance } from './instance.js';
 import type { PreparedInstance } from './instance.js';
 import { ObservedObjects } from './observed.js';
 import { renderInstance } from './render-engine.js';
 import type { RenderOutcome, RenderedNode } from './render-engine.js';
-import { createResolver } from './resolver.js';
-import { locatePath, readYamlFile } from './yaml-source.js';
 
 export interface RenderOptions {
   readonly rgdFile: string;

@@ -8,8 +8,11 @@ import { GRAPH_FORMATS } from './graph-format.js';
 import { runGenerateCrd, runGraph } from './graph-command.js';
 import { CliError, ExitCode } from './io.js';
 import type { CliIo, CommandContext, ExitCodeValue } from './io.js';
+import { runLsp } from './lsp.js';
 import { runRender } from './render.js';
+import { SourceError } from '../source/index.js';
 import { runValidate } from './validate.js';
+import { setYamlWarningSink } from '../source/yaml-source.js';
 
 export interface RunOptions {
   /** Overrides the bundled schema directory (tests use the OpenAPI fixtures). */
@@ -21,6 +24,7 @@ export async function runCli(
   io: CliIo,
   options: RunOptions = {},
 ): Promise<ExitCodeValue> {
+  setYamlWarningSink((message) => io.err(`${message}\n`));
   try {
     const args = parseCommandLine(argv);
     if (args.command === 'help') {
@@ -34,8 +38,14 @@ export async function runCli(
       io.err(`${e.message}\n`);
       return e.exitCode;
     }
+    if (e instanceof SourceError) {
+      io.err(`${e.message}\n`);
+      return ExitCode.invalid;
+    }
     io.err(`error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
     return ExitCode.invalid;
+  } finally {
+    setYamlWarningSink(undefined);
   }
 }
 
@@ -91,6 +101,9 @@ function dispatch(ctx: CommandContext, a: ParsedArgs): Promise<ExitCodeValue> {
         throw usageError('diff needs the old and the new RGD file');
       return runDiff(ctx, { oldFile, newFile, instances, crdPaths: a.crdPaths, observedDir: a.observed });
     }
+    case 'lsp':
+      if (a.positionals.length > 0) throw usageError('lsp takes no arguments');
+      return runLsp(ctx);
     default:
       throw usageError('unknown command');
   }

@@ -1,13 +1,18 @@
 // `kro-ts validate <rgd.yaml>…`: the controller's full build of every RGD in the files, each issue
 // as `file:line:col: message`. Exit 0 when all are valid, 1 otherwise.
 
-import { compileRgds, crdDocuments, loadRgds } from './compile.js';
-import type { CompiledRgd } from './compile.js';
+import {
+  compileRgds,
+  crdDocuments,
+  loadRgds,
+  formatLocated,
+  locateIssue,
+  sortLocated,
+  createResolver,
+} from '../source/index.js';
+import type { CompiledRgd, LocatedIssue } from '../source/index.js';
 import { ExitCode, lines } from './io.js';
 import type { CommandContext, ExitCodeValue } from './io.js';
-import { formatLocated, locateIssue, sortLocated } from './issues.js';
-import type { LocatedIssue } from './issues.js';
-import { createResolver } from './resolver.js';
 
 export interface ValidateOptions {
   readonly files: readonly string[];

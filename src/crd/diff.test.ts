@@ -106,3 +106,60 @@ describe('diffCrds', () => {
     );
   });
 });
+
+describe('diffCrds adopting the CRD kro generated for the same RGD', () => {
+  // What kro v0.9.4 writes for `status: {startedAt: ${job.status.startTime}, delay: ${duration(...)}}`:
+  // kro's own spellings (a timestamp with a description, a duration as preserve-unknown), its
+  // `state`/`conditions`, and none of kro-ts's fields.
+  const kroStatus: OpenApiSchema = {
+    type: 'object',
+    properties: {
+      startedAt: {
+        type: 'string',
+        format: 'date-time',
+        description: 'Timestamp representing a creation time',
+      },
+      delay: {
+        description: 'unknown CEL type: google.protobuf.Duration',
+        'x-kubernetes-preserve-unknown-fields': true,
+      },
+      conditions: { type: 'array', items: { type: 'object', properties: { type: { type: 'string' } } } },
+    },
+  };
+  const kroCrd = (): any => {
+    const c = crd({ a: 'string' });
+    c.spec.versions[0].schema.openAPIV3Schema.properties.status = kroStatus;
+    return c;
+  };
+  const ours = (): any => {
+    const c = crd({ a: 'string' });
+    const status = c.spec.versions[0].schema.openAPIV3Schema.properties.status;
+    status.properties.startedAt = { type: 'string', format: 'date-time' };
+    status.properties.delay = { type: 'string' };
+    return c;
+  };
+
+  it('treats status differences as non-breaking and still updates', () => {
+    const d = diffCrds(kroCrd(), ours());
+    expect(d.hasBreakingChanges).toBe(false);
+    expect(d.needsUpdate).toBe(true);
+    expect(d.nonBreaking.map((c) => c.description)).toContain('Type changed from  to string');
+  });
+
+  it('keeps spec changes breaking', () => {
+    const desired = ours();
+    delete desired.spec.versions[0].schema.openAPIV3Schema.properties.spec.properties.a;
+    const d = diffCrds(kroCrd(), desired);
+    expect(d.hasBreakingChanges).toBe(true);
+    expect(d.summary).toBe('Property a was removed');
+  });
+
+  it("keeps kro's classification once kro-ts has written the CRD", () => {
+    const before = ours();
+    const after = ours();
+    after.spec.versions[0].schema.openAPIV3Schema.properties.status.properties.delay = { type: 'integer' };
+    const d = diffCrds(before, after);
+    expect(d.hasBreakingChanges).toBe(true);
+    expect(d.summary).toBe('Type changed from string to integer');
+  });
+});

@@ -54,13 +54,43 @@ export function diffCrds(existing: JsonObject, desired: JsonObject): CrdDiff {
   if (needsUpdate && compared.breaking.length + compared.nonBreaking.length === 0) {
     addChange(compared, makeChange('metadata', 'OTHER_CHANGED'));
   }
+  let breaking = compared.breaking;
+  let nonBreaking = compared.nonBreaking;
+  if (writtenByKro(existing, desired)) {
+    // Adopting kro's CRD for the same RGD (switching from kro): the status schema differs only in
+    // how kro and kro-ts spell the same inferred fields, plus kro-ts's additive fields; status is
+    // rewritten by the controller on every reconcile, so no stored value depends on it.
+    const isStatus = (c: CrdChange): boolean =>
+      c.path === STATUS_PATH || c.path.startsWith(`${STATUS_PATH}.`);
+    nonBreaking = [...nonBreaking, ...breaking.filter(isStatus)];
+    breaking = breaking.filter((c) => !isStatus(c));
+  }
   return {
-    breaking: compared.breaking,
-    nonBreaking: compared.nonBreaking,
-    summary: summarize(compared.breaking),
-    hasBreakingChanges: compared.breaking.length > 0,
+    breaking,
+    nonBreaking,
+    summary: summarize(breaking),
+    hasBreakingChanges: breaking.length > 0,
     needsUpdate,
   };
+}
+
+const STATUS_PATH = '.properties.status';
+const KRO_TS_STATUS_FIELDS = ['observedGeneration', 'managedResources'] as const;
+
+/**
+ * True for a CRD that kro (not kro-ts) generated from this RGD: kro-ts adds `observedGeneration`
+ * and `managedResources` to every status schema it writes (unless the RGD declares them itself,
+ * in which case both schemas carry them and this is false), kro never does.
+ */
+function writtenByKro(existing: JsonObject, desired: JsonObject): boolean {
+  const statusProps = (crd: JsonObject): JsonObject => {
+    const version = obj(list(obj(crd['spec'])['versions'])[0]);
+    const root = obj(obj(version['schema'])['openAPIV3Schema']);
+    return obj(obj(obj(root['properties'])['status'])['properties']);
+  };
+  const have = statusProps(existing);
+  const want = statusProps(desired);
+  return KRO_TS_STATUS_FIELDS.every((f) => !(f in have) && f in want);
 }
 
 function compareVersions(oldVersions: unknown[], newVersions: unknown[]): Report | string {

@@ -63,6 +63,7 @@ export function assembleGraph(input: AssembleInput): CompiledGraph {
       fields: Object.freeze([...input.status.fields]),
       inferredSchema: deepFreeze(input.status.inferredSchema),
       declared: Object.freeze([...input.status.declared]),
+      conditions: Object.freeze([...input.status.conditions]),
     }),
     crd: deepFreeze(input.crd),
     nodes: Object.freeze(nodes),

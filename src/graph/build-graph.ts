@@ -26,7 +26,8 @@ import { Codes, msg } from './messages.js';
 import { parseResources } from './parse-resources.js';
 import type { ParsedNode } from './parse-resources.js';
 import { DYN_SCHEMA } from './template-schema.js';
-import type { CompiledGraph } from './types.js';
+import type { CompiledGraph, NodeType } from './types.js';
+import type { Variables } from './cel-port.js';
 
 export interface BuildGraphOptions {
   readonly resolver: SchemaResolver;
@@ -45,6 +46,61 @@ export async function buildGraph(
   options: BuildGraphOptions,
 ): Promise<Result<CompiledGraph, Issue[]>> {
   const issues = new IssueList();
+  const { schema, kind, parsed, spec, specSchema, instanceSchema, clusterScoped, resolved, base } =
+    await prepareGraph(rgd, options, issues);
+  const resourceIds = new Set(parsed.ids);
+  const drafts = new Map<string, NodeDraft>();
+  for (const node of parsed.nodes) {
+    const kindInfo = resolved.get(node.id);
+    if (!kindInfo) continue;
+    const common = { base, resourceIds, issues, instanceClusterScoped: clusterScoped };
+    drafts.set(
+      node.id,
+      compileNode({ ...common, node, resolved: kindInfo, omitEnabled: options.omitEnabled ?? false }),
+    );
+  }
+  const compiled = parsed.nodes.filter((n) => drafts.has(n.id));
+  const dag = resolveDependencies(
+    compiled.map((n) => ({
+      id: n.id,
+      index: n.index,
+      path: n.path,
+      edges: drafts.get(n.id)?.edges ?? new Map(),
+    })),
+    issues,
+  );
+  const status = compileStatus(schema?.status, { variables: base, resourceIds, issues });
+  if (issues.size > 0 || !dag || !schema || !spec.ok) return err(issues.items);
+
+  const names = crdNamesFor(kind, schema.group || DEFAULT_INSTANCE_GROUP);
+  const crd = synthesizeCrd({ rgd, specSchema, statusSchema: status.inferredSchema });
+  return ok(
+    assembleGraph({
+      instance: {
+        group: names.group,
+        version: schema.apiVersion,
+        apiVersion: `${names.group}/${schema.apiVersion}`,
+        kind,
+        plural: names.plural,
+        scope: clusterScoped ? 'Cluster' : 'Namespaced',
+      },
+      specSchema,
+      instanceSchema,
+      status: { ...status, schema: deepFreeze(buildStatusSchema(status.inferredSchema)) },
+      crd,
+      parsed: compiled,
+      resolved,
+      drafts,
+      dag,
+    }),
+  );
+}
+
+/**
+ * The first steps of every build: the kind, spec.resources' first pass, the SimpleSchema, each
+ * node's kind schema, and the variables expressions see. Also what describeVariables returns.
+ */
+async function prepareGraph(rgd: ResourceGraphDefinition, options: BuildGraphOptions, issues: IssueList) {
   const schema = rgd.spec?.schema;
   const kind = typeof schema?.kind === 'string' ? schema.kind : '';
   if (!UPPER_CAMEL.test(kind))
@@ -69,52 +125,51 @@ export async function buildGraph(
       return { id, type: node?.type ?? 'resource', schema: resolved.get(id)?.schema };
     }),
   );
-  const resourceIds = new Set(parsed.ids);
-  const drafts = new Map<string, NodeDraft>();
-  for (const node of parsed.nodes) {
-    const kindInfo = resolved.get(node.id);
-    if (!kindInfo) continue;
-    const common = { base, resourceIds, issues, instanceClusterScoped: clusterScoped };
-    drafts.set(
-      node.id,
-      compileNode({ ...common, node, resolved: kindInfo, omitEnabled: options.omitEnabled ?? false }),
-    );
-  }
-  const compiled = parsed.nodes.filter((n) => drafts.has(n.id));
-  const dag = resolveDependencies(
-    compiled.map((n) => ({
-      id: n.id,
-      index: n.index,
-      path: n.path,
-      edges: drafts.get(n.id)?.edges ?? new Map(),
-    })),
-    issues,
-  );
-  const status = compileStatus(schema?.status, { variables: base, resourceIds, issues });
-  if (issues.size > 0 || !dag || !schema) return err(issues.items);
+  return { schema, kind, parsed, spec, specSchema, instanceSchema, clusterScoped, resolved, base };
+}
 
-  const names = crdNamesFor(kind, schema.group || DEFAULT_INSTANCE_GROUP);
-  const crd = synthesizeCrd({ rgd, specSchema, statusSchema: status.inferredSchema });
-  return ok(
-    assembleGraph({
-      instance: {
-        group: names.group,
-        version: schema.apiVersion,
-        apiVersion: `${names.group}/${schema.apiVersion}`,
-        kind,
-        plural: names.plural,
-        scope: clusterScoped ? 'Cluster' : 'Namespaced',
-      },
-      specSchema,
-      instanceSchema,
-      status: { ...status, schema: deepFreeze(buildStatusSchema(status.inferredSchema)) },
-      crd,
-      parsed: compiled,
-      resolved,
-      drafts,
-      dag,
-    }),
-  );
+/** One resource as expressions see it, whether or not the RGD compiles. */
+export interface DeclaredResource {
+  readonly id: string;
+  /** Position in spec.resources. */
+  readonly index: number;
+  readonly type: NodeType;
+  readonly apiVersion?: string;
+  readonly kind?: string;
+  /** The kind's schema; undefined when the kind did not resolve or the node failed its first pass. */
+  readonly schema: OpenApiSchema | undefined;
+}
+
+export interface GraphVariables {
+  /** The type of each identifier of templates, includeWhen, forEach and status (`schema` and ids). */
+  readonly variables: Variables;
+  /** The schema of `schema`; undefined when spec.schema does not compile. */
+  readonly instanceSchema: OpenApiSchema | undefined;
+  readonly resources: readonly DeclaredResource[];
+}
+
+/**
+ * The typed variables of an RGD's expressions, best effort: what an editor needs for hover and
+ * completion while the RGD still has mistakes. Same steps as buildGraph, issues dropped.
+ */
+export async function describeVariables(
+  rgd: ResourceGraphDefinition,
+  options: BuildGraphOptions,
+): Promise<GraphVariables> {
+  const p = await prepareGraph(rgd, options, new IssueList());
+  const resources = Array.isArray(rgd.spec?.resources) ? rgd.spec.resources : [];
+  const declared = p.parsed.ids.map((id): DeclaredResource => {
+    const node = p.parsed.nodes.find((n) => n.id === id);
+    const index = node?.index ?? resources.findIndex((r) => r.id === id);
+    const schema = p.resolved.get(id)?.schema;
+    if (!node) return { id, index, type: 'resource', schema };
+    return { id, index, type: node.type, apiVersion: node.apiVersion, kind: node.gvk.kind, schema };
+  });
+  return {
+    variables: p.base,
+    instanceSchema: p.spec.ok ? p.instanceSchema : undefined,
+    resources: declared,
+  };
 }
 
 async function resolveKinds(

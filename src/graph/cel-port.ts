@@ -11,7 +11,8 @@ import { Codes, msg } from './messages.js';
 export type { CompiledExpression };
 export type Variables = Readonly<Record<string, VariableDecl>>;
 
-export type ExprContext = 'template' | 'externalRef' | 'includeWhen' | 'readyWhen' | 'forEach' | 'status';
+export type ExprContext =
+  'template' | 'externalRef' | 'includeWhen' | 'readyWhen' | 'forEach' | 'status' | 'conditions';
 
 export interface CompileSite {
   readonly text: string;
@@ -30,7 +31,11 @@ export function compileAt(
 ): CompiledExpression | undefined {
   // omit() is declared everywhere so that a misplaced one gets the specific message below.
   const declared = declaredFor(site.text, variables);
-  const r = compileExpression(site.text, { variables: declared, omitEnabled: true });
+  const r = compileExpression(site.text, {
+    variables: declared,
+    omitEnabled: true,
+    allowRuntime: site.context === 'conditions',
+  });
   const report = (code: string, message: string): undefined => {
     issues.add({ code, path: site.path, nodeId: site.nodeId, expression: site.text, message });
     return undefined;

@@ -3,6 +3,7 @@
 // rule (spec/01 §5 checks 13–16, 19; spec/03 §2, §6.3). Returns the node's parts and the
 // provenance of each dependency edge, so a cycle can quote the expression that closes it.
 
+import { selectorExpectedType } from './selector.js';
 import type { OpenApiSchema } from '../api/openapi.js';
 import { schemaOfCelType } from '../cel/index.js';
 import { describeString, findFieldDescriptors } from '../expr/field-descriptors.js';
@@ -65,7 +66,8 @@ export function compileNode(input: NodeCompileInput): NodeDraft {
         })
       : undefined;
   const rejected = checked?.rejected;
-  const expected = checked?.expected;
+  const expected =
+    checked?.expected ?? (node.type === 'externalCollection' ? selectorExpectations(descriptors) : undefined);
   const forEach = compileForEach(input);
   const iterators = new Set(node.forEach.map((d) => d.name));
   const variables = withIterators(input.base, forEach, iterators);
@@ -99,6 +101,16 @@ export function compileNode(input: NodeCompileInput): NodeDraft {
     readyWhen,
     edges: collectEdges(input.resourceIds, fields, forEach, includeWhen),
   };
+}
+
+/** kro v0.9.4's types for expressions in an external collection's selector (selector.ts). */
+function selectorExpectations(descriptors: readonly FieldDescriptor[]): Map<string, OpenApiSchema> {
+  const out = new Map<string, OpenApiSchema>();
+  for (const d of descriptors) {
+    const t = selectorExpectedType(d.relativePath);
+    if (t) out.set(d.relativePath, t);
+  }
+  return out;
 }
 
 /** Expression fields of the body; apiVersion and kind are never expressions (they pick the schema). */

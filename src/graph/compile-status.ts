@@ -1,9 +1,9 @@
 // schema.status (spec/01 §5 check 18, spec/02 §8): every leaf is an expression over `schema` and
-// resource ids; its output type becomes the field's schema. status.conditions is refused until
-// custom conditions exist (later stage).
+// resource ids; its output type becomes the field's schema. status.conditions holds the author's
+// condition expressions instead (compile-conditions.ts); the CRD keeps the standard conditions.
 
 import type { OpenApiSchema } from '../api/openapi.js';
-import { schemaOfCelType } from '../cel/index.js';
+import { statusSchemaOfCelType } from '../cel/index.js';
 import { findFieldDescriptors } from '../expr/field-descriptors.js';
 import { appendSegment } from '../expr/path.js';
 import { deepEqual, isPlainObject } from '../lib/json.js';
@@ -12,7 +12,8 @@ import { compileFields } from './compile-fields.js';
 import type { IssueList } from './issues.js';
 import { Codes, msg } from './messages.js';
 import { DYN_SCHEMA } from './template-schema.js';
-import type { CompiledField } from './types.js';
+import type { CompiledAuthorCondition, CompiledField } from './types.js';
+import { compileConditions } from './compile-conditions.js';
 
 export const STATUS_PATH = 'spec.schema.status';
 
@@ -20,6 +21,7 @@ export interface StatusDraft {
   readonly fields: readonly CompiledField[];
   readonly inferredSchema: OpenApiSchema;
   readonly declared: readonly string[];
+  readonly conditions: readonly CompiledAuthorCondition[];
 }
 
 export function compileStatus(
@@ -28,11 +30,13 @@ export function compileStatus(
 ): StatusDraft {
   const { issues } = ctx;
   const block: Record<string, unknown> = isPlainObject(status) ? { ...status } : {};
+  let conditions: CompiledAuthorCondition[] = [];
   if ('conditions' in block) {
-    issues.add({
-      code: Codes.statusConditions,
-      path: `${STATUS_PATH}.conditions`,
-      message: msg.statusConditions(),
+    conditions = compileConditions(block['conditions'], {
+      basePath: STATUS_PATH,
+      variables: ctx.variables,
+      resourceIds: ctx.resourceIds,
+      issues,
     });
     delete block['conditions'];
   }
@@ -64,7 +68,8 @@ export function compileStatus(
   return {
     fields,
     inferredSchema: inferSchema(block, '', byPath),
-    declared: Object.keys(isPlainObject(status) ? status : {}).sort(),
+    declared: Object.keys(block).sort(),
+    conditions,
   };
 }
 
@@ -87,7 +92,7 @@ function inferSchema(
     if (!f) return { ...DYN_SCHEMA };
     if (!f.standalone) return { type: 'string' };
     const c = f.expressions[0];
-    return c ? schemaOfCelType(c.outputType) : { ...DYN_SCHEMA };
+    return c ? statusSchemaOfCelType(c.outputType) : { ...DYN_SCHEMA };
   }
   if (Array.isArray(value)) {
     const items = value.map((v, i) => inferSchema(v, appendSegment(path, i), fields));

@@ -1,8 +1,9 @@
 // graph/: compiles an RGD into an immutable CompiledGraph (spec/01 §5, spec/03 §6–7), returning
 // every issue in one pass. No I/O besides the injected SchemaResolver.
 
-export { buildGraph, DEFAULT_MAX_COLLECTION_DIMENSIONS } from './build-graph.js';
-export type { BuildGraphOptions } from './build-graph.js';
+export { buildGraph, describeVariables, DEFAULT_MAX_COLLECTION_DIMENSIONS } from './build-graph.js';
+export type { BuildGraphOptions, DeclaredResource, GraphVariables } from './build-graph.js';
+export type { Variables } from './cel-port.js';
 export type {
   CompiledCondition,
   CompiledField,

@@ -39,7 +39,7 @@ export const Codes = {
   cycle: 'Cycle',
   statusLiteral: 'StatusLiteral',
   statusReference: 'StatusReference',
-  statusConditions: 'StatusConditionsUnsupported',
+  statusConditions: 'StatusConditions',
   omit: 'OmitNotAllowed',
   runtime: 'RuntimeNotAllowed',
 } as const;
@@ -65,6 +65,8 @@ export const msg = {
   refWithTemplate: (id: string) => `resource "${id}": cannot use externalRef with template`,
   refWithForEach: (id: string) => `resource "${id}": cannot use externalRef with forEach`,
   refNameXorSelector: () => 'exactly one of name or selector must be provided',
+  invalidRefMetadata: (id: string, problem: string) =>
+    `invalid external ref metadata for resource ${id}: ${problem}`,
   notAnObject: (id: string, leaf: string) => `resource ${id} is not a valid Kubernetes object: ${leaf}`,
   schemaFailed: (id: string, cause: string) => `failed to get schema for resource ${id}: ${cause}`,
   clusterScopedNamespace: (id: string) =>
@@ -108,7 +110,19 @@ export const msg = {
   statusLiterals: (paths: readonly string[]) =>
     `status fields without expressions are not supported: ${goList(paths)}`,
   statusReference: (path: string) => `instance status field must refer to a resource or schema: ${path}`,
-  statusConditions: () => 'status.conditions (runtime.newCondition) is not supported yet by kro-ts',
+  conditionsNotList: (type: string) => `status.conditions must be a list, got ${type}`,
+  conditionNotString: (i: number, type: string) =>
+    `status.conditions[${i}] must be a CEL expression string, got ${type}`,
+  conditionNotExpression: (i: number) =>
+    `invalid conditions block: status.conditions[${i}] must be a single \${...} expression`,
+  conditionOutput: (expr: string, type: string) =>
+    `condition ${goQuote(expr)}: condition expressions must return runtime.newCondition(...) or a list of them, got ${goQuote(type)}`,
+  conditionDuplicate: (type: string) =>
+    `condition type ${goQuote(type)} is declared by more than one conditions entry`,
+  conditionSelfReference: (type: string, expr: string) =>
+    `runtime.condition(schema, ${goQuote(type)}): custom conditions cannot reference each other in expression ${goQuote(expr)}`,
+  conditionUnknownLookup: (type: string, expr: string) =>
+    `runtime.condition(schema, ${goQuote(type)}): unknown condition type; only kro's built-in types (InstanceManaged, GraphResolved, ResourcesReady, Ready) can be read from schema in expression ${goQuote(expr)}`,
   statusTypeCheck: (expr: string, path: string, detail: string) =>
     `failed to type-check status expression ${goQuote(expr)} at path ${goQuote(path)}: ${detail}`,
   omitGate: () => 'omit() requires the CELOmitFunction feature gate to be enabled',

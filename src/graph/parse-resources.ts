@@ -3,6 +3,7 @@
 // its id stays declared (as dyn) so that other nodes do not get cascading unknown-identifier
 // errors, but it is not resolved or compiled.
 
+import { checkSelector, hasName, hasSelector } from './selector.js';
 import { RESERVED_WORDS } from '../api/constants.js';
 import type { RgdResource } from '../api/rgd.js';
 import { isPlainObject } from '../lib/json.js';
@@ -144,7 +145,7 @@ function parseShape(
   const body: unknown = hasTemplate ? r.template : r.externalRef;
   const envelope = checkEnvelope(body, { id, path: `${path}.${bodyKey}`, external: hasRef }, issues);
   if (!envelope) return undefined;
-  const selector = hasRef && isPlainObject(envelope.metadata) && envelope.metadata['selector'] !== undefined;
+  const selector = hasRef && isPlainObject(envelope.metadata) && hasSelector(envelope.metadata);
   const type: NodeType = hasRef
     ? selector
       ? 'externalCollection'
@@ -199,7 +200,7 @@ function checkEnvelope(
   if (!isPlainObject(metadata)) return fail('metadata field is not a map', `${path}.metadata`);
   const gv = parseApiVersion(apiVersion);
   if (!gv) return fail(`unexpected GroupVersion string: ${apiVersion}`, `${path}.apiVersion`);
-  if (ctx.external && (metadata['name'] === undefined) === (metadata['selector'] === undefined)) {
+  if (ctx.external && hasName(metadata) === hasSelector(metadata)) {
     issues.add({
       code: Codes.invalidResource,
       path: `${path}.metadata`,
@@ -207,6 +208,18 @@ function checkEnvelope(
       message: msg.refNameXorSelector(),
     });
     return undefined;
+  }
+  if (ctx.external && hasSelector(metadata)) {
+    const problem = checkSelector(metadata['selector']);
+    if (problem !== undefined) {
+      issues.add({
+        code: Codes.invalidResource,
+        path: `${path}.metadata.selector`,
+        nodeId: id,
+        message: msg.invalidRefMetadata(id, problem),
+      });
+      return undefined;
+    }
   }
   return { apiVersion, kind, gv, metadata };
 }

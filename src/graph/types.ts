@@ -98,6 +98,19 @@ export interface CompiledStatus {
   readonly schema: OpenApiSchema;
   /** Top-level status fields the RGD declares itself; kro-ts leaves those to the author. */
   readonly declared: readonly string[];
+  /**
+   * Author-defined conditions (`status.conditions`), in declaration order. When present they
+   * replace kro's built-in conditions on the instance's `status.conditions`.
+   */
+  readonly conditions: readonly CompiledAuthorCondition[];
+}
+
+export interface CompiledAuthorCondition {
+  /** `spec.schema.status.conditions[<i>]`. */
+  readonly path: string;
+  readonly expression: CompiledExpression;
+  /** Resource ids the expression reads, sorted. */
+  readonly dependencies: readonly string[];
 }
 
 /** The RGD status fields derived from the graph (spec/01 §6). */

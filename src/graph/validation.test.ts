@@ -498,10 +498,97 @@ describe('status checks (18)', () => {
       },
     });
     expect(await messages(r)).toEqual([
-      'status.conditions (runtime.newCondition) is not supported yet by kro-ts',
       'status fields without expressions are not supported: [fixed nested.n]',
       'instance status field must refer to a resource or schema: constant',
     ]);
+  });
+
+  it('author conditions compile (newCondition, lists, schema lookups of built-ins)', async () => {
+    const r = rgd([cm('a')], {
+      status: {
+        name: '${a.metadata.name}',
+        conditions: [
+          "${runtime.newCondition({type: 'CmReady', status: has(a.data) ? 'True' : 'False', reason: 'R', message: a.metadata.name})}",
+          "${[1, 2].map(i, runtime.newCondition({type: 'T' + string(i), status: 'True'}))}",
+          "${runtime.newCondition({type: 'Mirror', status: runtime.condition(schema, 'ResourcesReady').status})}",
+        ],
+      },
+    });
+    const out = await buildGraph(r, { resolver });
+    expect(out.ok).toBe(true);
+    if (!out.ok) return;
+    expect(out.value.status.conditions.map((c) => [c.path, c.dependencies])).toEqual([
+      ['spec.schema.status.conditions[0]', ['a']],
+      ['spec.schema.status.conditions[1]', []],
+      ['spec.schema.status.conditions[2]', []],
+    ]);
+    expect(out.value.status.declared).toEqual(['name']);
+    const crd = out.value.crd as {
+      spec: {
+        versions: {
+          schema: {
+            openAPIV3Schema: { properties: { status: { properties: Record<string, { type: string }> } } };
+          };
+        }[];
+      };
+    };
+    const crdStatus = crd.spec.versions[0]?.schema.openAPIV3Schema.properties.status;
+    expect(crdStatus?.properties['conditions']?.type).toBe('array');
+  });
+
+  it('author conditions: kro build-time rules', async () => {
+    const cases: [unknown, string][] = [
+      [{ a: 1 }, 'status.conditions must be a list, got map[string]interface {}'],
+      [[3], 'status.conditions[0] must be a CEL expression string, got int64'],
+      [['plain'], 'invalid conditions block: status.conditions[0] must be a single ${...} expression'],
+      [
+        ["${runtime.newCondition({type: 'A', status: 'Yes'})}"],
+        'runtime.newCondition: status must be one of True, False, Unknown (got "Yes")',
+      ],
+      [
+        ["${runtime.newCondition({type: '', status: 'True'})}"],
+        'runtime.newCondition: type must not be empty',
+      ],
+      [["${runtime.newCondition({type: 'A'})}"], "runtime.newCondition: 'status' is required"],
+      [
+        ["${runtime.newCondition({type: 'A', status: 'True', color: 'x'})}"],
+        'runtime.newCondition: unknown key "color" (allowed: type, status, reason, message)',
+      ],
+      [
+        ['${schema.spec.name}'],
+        'condition expressions must return runtime.newCondition(...) or a list of them, got "string"',
+      ],
+      [
+        [
+          "${runtime.newCondition({type: 'A', status: 'True'})}",
+          "${runtime.newCondition({type: 'A', status: 'False'})}",
+        ],
+        'condition type "A" is declared by more than one conditions entry',
+      ],
+      [
+        [
+          "${runtime.newCondition({type: 'A', status: 'True'})}",
+          "${runtime.newCondition({type: 'B', status: runtime.condition(schema, 'A').status})}",
+        ],
+        'runtime.condition(schema, "A"): custom conditions cannot reference each other',
+      ],
+      [
+        ["${runtime.newCondition({type: 'B', status: runtime.condition(schema, 'Redy').status})}"],
+        'runtime.condition(schema, "Redy"): unknown condition type; only kro\'s built-in types (InstanceManaged, GraphResolved, ResourcesReady, Ready) can be read from schema',
+      ],
+      [["${runtime.newCondition({type: 'A', status: nope.x})}"], 'nope'],
+    ];
+    for (const [conditions, want] of cases) {
+      const ms = await messages(rgd([cm('a')], { status: { conditions } as never }));
+      expect(ms.join('\n'), JSON.stringify(conditions)).toContain(want);
+    }
+  });
+
+  it('runtime stays refused in status fields and templates', async () => {
+    const ms = await messages(
+      rgd([cm('a')], { status: { x: "${runtime.condition(schema, 'Ready').status}" } }),
+    );
+    expect(ms).toEqual(['runtime is only available in status.conditions expressions']);
   });
 
   it('type-check failures quote expression and path', async () => {

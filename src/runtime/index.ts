@@ -21,3 +21,5 @@ export { evaluateUserStatus } from './user-status.js';
 export type { UserStatus } from './user-status.js';
 export { instanceState, managedResources, MAX_MESSAGE, resourcesReady, truncate } from './status.js';
 export type { ConditionValue } from './status.js';
+export { evaluateAuthorConditions, mergeWithPrevious, stampAuthorConditions } from './author-conditions.js';
+export type { AuthorCondition, AuthorConditionsResult } from './author-conditions.js';

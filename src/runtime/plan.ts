@@ -2,6 +2,7 @@
 // and rendering give either a final outcome (skipped, pending, error) or what to do with the API
 // server: apply these objects, GET this external object, LIST this external collection.
 
+import { decodeSelector } from '../graph/selector.js';
 import type { NodeState } from '../api/constants.js';
 import type { CompiledNode } from '../graph/types.js';
 import type { JsonObject } from '../lib/json.js';
@@ -125,7 +126,16 @@ function planExternal(ctx: InstanceContext, node: CompiledNode): NodePlan {
   const rendered = typeof meta['namespace'] === 'string' ? meta['namespace'] : '';
   const namespace = node.namespaced ? rendered || ctx.namespace : '';
   if (node.type === 'externalCollection') {
-    const selector = (meta['selector'] ?? {}) as LabelSelector;
+    // kro v0.9.4: decoded strictly, so a misspelled field fails instead of matching everything.
+    const decoded = decodeSelector(meta['selector']);
+    if (!decoded.ok) {
+      return done({
+        state: 'ERROR',
+        reason: 'InvalidSelector',
+        message: `failed to convert selector for ${node.id}: ${decoded.error}`,
+      });
+    }
+    const selector = decoded.value as LabelSelector;
     return {
       kind: 'list',
       apiVersion: node.apiVersion,

@@ -11,10 +11,18 @@ import { withObjectEnvelope } from './object-meta.js';
 import { groupVersionOf } from './types.js';
 import type { Gvk, ResolvedKind, SchemaResolver } from './types.js';
 
+export interface CrdResolverOptions {
+  /** Keep field descriptions (an editor shows them; compiling does not need them). */
+  readonly keepDescriptions?: boolean;
+}
+
 export class CrdSchemaResolver implements SchemaResolver {
   private readonly kinds = new Map<string, ResolvedKind>();
 
-  constructor(crds: Iterable<unknown> = []) {
+  constructor(
+    crds: Iterable<unknown> = [],
+    private readonly options: CrdResolverOptions = {},
+  ) {
     for (const c of crds) {
       const r = this.addCrd(c);
       if (!r.ok) throw new Error(r.error);
@@ -23,7 +31,7 @@ export class CrdSchemaResolver implements SchemaResolver {
 
   /** Registers (or replaces) every served version of a CRD. */
   addCrd(crd: unknown): Result<void, string> {
-    const parsed = parseCrd(crd);
+    const parsed = parseCrd(crd, this.options);
     if (!parsed.ok) return parsed;
     for (const v of parsed.value.versions)
       this.kinds.set(keyOf({ ...parsed.value, version: v.name }), v.resolved);
@@ -48,7 +56,7 @@ interface ParsedCrd {
   versions: { name: string; resolved: ResolvedKind }[];
 }
 
-function parseCrd(crd: unknown): Result<ParsedCrd, string> {
+function parseCrd(crd: unknown, options: CrdResolverOptions): Result<ParsedCrd, string> {
   if (!isPlainObject(crd) || crd['kind'] !== 'CustomResourceDefinition' || !isPlainObject(crd['spec'])) {
     return err('not a CustomResourceDefinition');
   }
@@ -66,7 +74,7 @@ function parseCrd(crd: unknown): Result<ParsedCrd, string> {
     if (!isPlainObject(v) || typeof v['name'] !== 'string' || v['served'] === false) continue;
     const raw = isPlainObject(v['schema']) ? v['schema']['openAPIV3Schema'] : undefined;
     const base: OpenApiSchema = isPlainObject(raw)
-      ? new RefInliner({}).inline(raw)
+      ? new RefInliner({}, options).inline(raw)
       : { type: 'object', 'x-kubernetes-preserve-unknown-fields': true };
     const schema = deepFreeze(withObjectEnvelope(base));
     versions.push({ name: v['name'], resolved: Object.freeze({ schema, plural, namespaced }) });

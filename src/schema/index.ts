@@ -17,6 +17,7 @@ export {
 } from './bundled-resolver.js';
 export { ChainSchemaResolver } from './chain-resolver.js';
 export { CrdSchemaResolver } from './crd-resolver.js';
+export type { CrdResolverOptions } from './crd-resolver.js';
 export { LiveSchemaResolver } from './live-resolver.js';
 export type { JsonGetter, LiveResolverOptions, RestMapper, RestMapping } from './live-resolver.js';
 export { componentsByKind, documentFromServer, discoveryResources, stripDocs } from './from-server.js';

@@ -77,6 +77,9 @@ describe('install manifests', () => {
       expect(r.stdout).toMatch(
         /customresourcedefinition\.apiextensions\.k8s\.io\/resourcegraphdefinitions\.kro\.run/,
       );
+      expect(r.stdout).toMatch(
+        /customresourcedefinition\.apiextensions\.k8s\.io\/graphrevisions\.internal\.kro\.run/,
+      );
     },
   );
 

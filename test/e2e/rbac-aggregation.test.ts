@@ -116,8 +116,10 @@ describe('aggregation RBAC mode', () => {
       ['watch', 'resourcegraphdefinitions.kro.run'],
       ['patch', 'resourcegraphdefinitions.kro.run', '--subresource=status'],
       ['update', 'resourcegraphdefinitions.kro.run', '--subresource=finalizers'],
-      // (graphrevisions.internal.kro.run is granted too, but its CRD comes with a later stage, so
-      // kubectl cannot resolve it yet.)
+      ['watch', 'graphrevisions.internal.kro.run'],
+      ['delete', 'graphrevisions.internal.kro.run'],
+      ['patch', 'graphrevisions.internal.kro.run', '--subresource=status'],
+      ['update', 'graphrevisions.internal.kro.run', '--subresource=finalizers'],
       ['update', 'leases.coordination.k8s.io', '-n', NS],
       ['create', 'events', '-n', 'default'],
       ['patch', 'events.events.k8s.io', '-n', 'default'],

@@ -52,15 +52,14 @@ export type LogLine = Readonly<Record<string, unknown>>;
 
 let crdInstalled: Promise<void> | undefined;
 
-/** Applies crds/kro.run_resourcegraphdefinitions.yaml and waits until it is served. */
+/** Applies crds/ (the RGD and GraphRevision CRDs) and waits until they are served. */
 export function installRgdCrd(): Promise<void> {
   crdInstalled ??= (async () => {
     const kube = await getKube();
-    const text = readFileSync(
-      new URL('../../crds/kro.run_resourcegraphdefinitions.yaml', import.meta.url),
-      'utf8',
-    );
-    await ensureCrd(kube.resources, parse(text) as KubeObject, { timeoutMs: 60_000 });
+    for (const file of ['kro.run_resourcegraphdefinitions.yaml', 'internal.kro.run_graphrevisions.yaml']) {
+      const text = readFileSync(new URL(`../../crds/${file}`, import.meta.url), 'utf8');
+      await ensureCrd(kube.resources, parse(text) as KubeObject, { timeoutMs: 60_000 });
+    }
   })();
   return crdInstalled;
 }

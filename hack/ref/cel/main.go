@@ -1,5 +1,5 @@
 // Command cel-ref evaluates the kro-ts CEL battery (test/fixtures/cel/battery.yaml) with kro's own
-// CEL environment (github.com/kubernetes-sigs/kro v0.9.3, pkg/cel.DefaultEnvironment, built here
+// CEL environment (github.com/kubernetes-sigs/kro v0.9.4, pkg/cel.DefaultEnvironment, built here
 // against cel-go v0.31 and k8s.io/apiserver v0.36) and writes the results as typed JSON vectors
 // (test/fixtures/cel/vectors.json) that src/cel/lib/battery.test.ts compares kro-ts against.
 //
@@ -11,7 +11,7 @@
 //	{"optional":null|<value>} {"type":"<name>"} {"opaque":{"type":"<name>","string":"<text>"}}
 //
 // A case yields {"value": <value>} or {"error": {"phase": "compile"|"eval", "message": "..."}}.
-// Cases with a hand-written "expect" (functions kro v0.9.3 lacks) are copied with source "hand".
+// Cases with a hand-written "expect" (functions kro v0.9.4 lacks) are copied with source "hand".
 package main
 
 import (

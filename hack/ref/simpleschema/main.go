@@ -1,4 +1,4 @@
-// Command simpleschema-ref writes test vectors for kro-ts from kro's own Go packages (kro v0.9.3):
+// Command simpleschema-ref writes test vectors for kro-ts from kro's own Go packages (kro v0.9.4):
 // SimpleSchema -> OpenAPI (pkg/simpleschema), the instance CRD (pkg/graph/crd), the breaking-change
 // report (pkg/graph/crd/compat) and flect's Pluralize (the version kro pins).
 //
@@ -91,7 +91,7 @@ func main() {
 	var c corpus
 	must(yaml.Unmarshal(raw, &c))
 
-	out := vectors{Generator: "hack/ref/simpleschema (kro v0.9.3)", Plurals: map[string]string{}}
+	out := vectors{Generator: "hack/ref/simpleschema (kro v0.9.4)", Plurals: map[string]string{}}
 	for _, sc := range c.Schemas {
 		out.Schemas = append(out.Schemas, runSchema(sc))
 	}

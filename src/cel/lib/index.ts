@@ -19,6 +19,7 @@ import { registerOmitComparison, registerOpaqueEquality } from './opaque-ops.js'
 import { registerOptionals } from './optionals.js';
 import { registerQuantity } from './quantity.js';
 import { registerRandom } from './random.js';
+import { registerRuntime } from './runtime.js';
 import { regexOverrides, registerRegex } from './regex.js';
 import { registerSemver } from './semver.js';
 import { registerStrings, stringOverrides } from './strings.js';
@@ -52,6 +53,7 @@ export function registerKroLibraries(env: Environment, options: KroLibraryOption
   registerHash(env);
   registerJson(env);
   registerRandom(env);
+  registerRuntime(env);
   registerMaps(env);
   registerTimeStrings(env);
   registerOpaqueEquality(env, [

@@ -23,7 +23,12 @@ export function applyOrderOf(o: { metadata: { annotations?: Record<string, strin
 
 export async function reconcileDeletion(
   deps: InstanceReconcilerDeps,
-  opts: { target: InstanceTarget; instance: InstanceObject; emit: InstanceEvents },
+  opts: {
+    target: InstanceTarget;
+    instance: InstanceObject;
+    emit: InstanceEvents;
+    authorConditions?: boolean;
+  },
 ): Promise<ReconcileResult> {
   const { target, instance } = opts;
   if (!(instance.metadata.finalizers ?? []).includes(FINALIZER)) return {};
@@ -114,7 +119,12 @@ function deletionEntries(members: readonly Member[], wave: number): ManagedResou
 
 async function writeDeletionStatus(
   deps: InstanceReconcilerDeps,
-  opts: { target: InstanceTarget; instance: InstanceObject; emit: InstanceEvents },
+  opts: {
+    target: InstanceTarget;
+    instance: InstanceObject;
+    emit: InstanceEvents;
+    authorConditions?: boolean;
+  },
   s: { message: string; entries?: ManagedResourceEntry[] },
 ): Promise<void> {
   let before: unknown;
@@ -130,6 +140,7 @@ async function writeDeletionStatus(
       ],
       state: () => 'DELETING',
       managedResources: s.entries,
+      authorDeletion: opts.authorConditions === true,
     });
     after = out['conditions'];
     return out;

@@ -73,8 +73,11 @@ async function reconcileKey(
     ...(instance.metadata.uid ? { uid: instance.metadata.uid } : {}),
   };
   const emit: InstanceEvents = (type, reason, message) => emitter.emit({ object, type, reason, message });
-  if (instance.metadata.deletionTimestamp) return reconcileDeletion(deps, { target, instance, emit });
   const lookup = deps.graphs.lookup(instanceGvrKey(key));
+  if (instance.metadata.deletionTimestamp) {
+    const authorConditions = lookup?.kind === 'served' && lookup.served.graph.status.conditions.length > 0;
+    return reconcileDeletion(deps, { target, instance, emit, authorConditions });
+  }
   if (!lookup) return {};
   const scope = { deps, key, target, instance, emit, signal };
   if (lookup.kind === 'unavailable') return reconcileUnavailable(scope, lookup);

@@ -8,6 +8,7 @@ import type { InstanceKey } from '../instance-key.js';
 import { instanceGvrKey } from '../instance-key.js';
 import {
   applySetId,
+  evaluateAuthorConditions,
   evaluateUserStatus,
   EMPTY_INVENTORY,
   InstanceContext,
@@ -91,6 +92,28 @@ const RESOLVED = {
   message: 'runtime graph created and all resources resolved',
 } as const;
 
+/** With author conditions: evaluate them against `ctx` (or a context with nothing observed). */
+function authorConditionsFor(
+  scope: ReconcileScope,
+  graph: ServedGraph['graph'],
+  ctx?: InstanceContext,
+): Pick<StatusInput, 'authorConditions' | 'onAuthorError'> {
+  if (graph.status.conditions.length === 0) return {};
+  const c =
+    ctx ??
+    new InstanceContext(graph, scope.instance, {
+      timeoutMs: scope.deps.config.celEvalTimeoutMs,
+      maxCollectionSize: scope.deps.config.rgdMaxCollectionSize,
+      ownerReferences: scope.deps.config.ownerReferences,
+      kroVersion: KRO_TS_VERSION,
+    });
+  return {
+    authorConditions: (builtins) => evaluateAuthorConditions(c, builtins),
+    onAuthorError: (message) =>
+      scope.deps.logger.warn({ instance: scope.target.key, err: message }, 'Author conditions degraded'),
+  };
+}
+
 export async function reconcileServed(scope: ReconcileScope, served: ServedGraph): Promise<ReconcileResult> {
   const { deps, target } = scope;
   const graph = served.graph;
@@ -117,6 +140,7 @@ export async function reconcileServed(scope: ReconcileScope, served: ServedGraph
         RESOLVED,
       ],
       state: () => 'ERROR',
+      ...authorConditionsFor(scope, graph),
     });
     throw e;
   }
@@ -134,6 +158,7 @@ export async function reconcileServed(scope: ReconcileScope, served: ServedGraph
       ],
       state: () => 'IN_PROGRESS',
       declared: graph.status.declared,
+      ...authorConditionsFor(scope, graph),
     });
     return {};
   }
@@ -180,6 +205,7 @@ async function finish(scope: ReconcileScope, run: RunState, conflicts: boolean):
     userFields: user.fields,
     managedResources: mr,
     declared: graph.status.declared,
+    ...authorConditionsFor(scope, graph, run.ctx),
   });
   deps.metrics.instanceReconcileWaves.observe({ gvr: scope.target.gvrLabel }, run.waves);
   const waiting = [...run.reports.values()].some((r) => r.state !== 'SYNCED' && r.state !== 'SKIPPED');

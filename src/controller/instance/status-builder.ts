@@ -4,7 +4,8 @@
 
 import { InstanceConditionTypes as T } from '../../api/constants.js';
 import type { Condition } from '../../api/rgd.js';
-import type { ManagedResourceEntry } from '../../runtime/index.js';
+import type { AuthorConditionsResult, ManagedResourceEntry } from '../../runtime/index.js';
+import { mergeWithPrevious, stampAuthorConditions } from '../../runtime/index.js';
 import type { ConditionInput } from '../conditions.js';
 import { finalizeConditions, formatConditionTime, isConditionTrue, setCondition } from '../conditions.js';
 import type { InstanceEvents } from './types.js';
@@ -24,7 +25,18 @@ export interface StatusInput {
   readonly managedResources?: ManagedResourceEntry[] | undefined;
   /** Top-level fields the RGD declares itself (kro-ts does not write its own there). */
   readonly declared?: readonly string[];
+  /**
+   * The RGD declares its own conditions: they replace the built-in ones on the wire (the
+   * built-ins still decide `state` and are what runtime.condition(schema, …) reads).
+   */
+  readonly authorConditions?: (builtins: readonly Condition[]) => AuthorConditionsResult;
+  /** Deleting with author conditions: the built-in ResourcesReady joins the written ones. */
+  readonly authorDeletion?: boolean;
+  /** Told when author conditions degrade (the state becomes ERROR). */
+  readonly onAuthorError?: (message: string) => void;
 }
+
+const BUILTIN_TYPES: ReadonlySet<string> = new Set([...DEPENDENTS, T.ready]);
 
 const OWN = new Set(['state', 'conditions', 'observedGeneration', 'managedResources']);
 
@@ -34,7 +46,9 @@ export function buildStatus(stored: Record<string, unknown>, input: StatusInput)
     now: formatConditionTime(Date.now()),
     deleting: input.deleting,
   };
-  let conditions = (Array.isArray(stored['conditions']) ? stored['conditions'] : []) as Condition[];
+  const wire = (Array.isArray(stored['conditions']) ? stored['conditions'] : []) as Condition[];
+  // kro writes only its built-in types (conditions of a removed conditions: block disappear).
+  let conditions = wire.filter((c) => BUILTIN_TYPES.has(c.type));
   for (const c of input.conditions) conditions = setCondition(conditions, c, ctx);
   conditions = finalizeConditions(conditions, {
     dependents: DEPENDENTS,
@@ -46,7 +60,21 @@ export function buildStatus(stored: Record<string, unknown>, input: StatusInput)
   const user =
     input.userFields ??
     Object.fromEntries(Object.entries(stored).filter(([k]) => !OWN.has(k) || declared.has(k)));
-  const out: Record<string, unknown> = { ...user, state: input.state(ready), conditions };
+  let state = input.state(ready);
+  if (input.authorConditions) {
+    const r = input.authorConditions(conditions);
+    conditions = stampAuthorConditions(r, wire, ctx);
+    if (r.error !== undefined) {
+      state = 'ERROR';
+      input.onAuthorError?.(r.error);
+    }
+  } else if (input.authorDeletion === true) {
+    conditions = mergeWithPrevious(
+      conditions.filter((c) => c.type === T.resourcesReady),
+      wire,
+    );
+  }
+  const out: Record<string, unknown> = { ...user, state, conditions };
   if (!declared.has('observedGeneration')) out['observedGeneration'] = input.generation;
   const mr = input.managedResources ?? stored['managedResources'];
   if (!declared.has('managedResources') && mr !== undefined) out['managedResources'] = mr;

@@ -36,6 +36,8 @@ export interface RgdContext {
   buildGraph(rgd: ResourceGraphDefinition): Promise<Result<CompiledGraph, Issue[]>>;
   /** RFC 3339, seconds precision. */
   now(): string;
+  /** Extra labels for GraphRevisions (tests: the operator's RGD selector); absent in production. */
+  readonly revisionLabels?: Readonly<Record<string, string>>;
   /** No graph to serve (restart with an invalid spec): instances report it. */
   markUnavailable(rgd: ResourceGraphDefinition, message: string): Promise<void>;
 }

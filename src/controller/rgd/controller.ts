@@ -4,6 +4,7 @@
 // are rebuilt), and a work queue with --resource-graph-definition-concurrent-reconciles workers.
 
 import { KRO_GROUP, KRO_VERSION, Labels, RGD_PLURAL } from '../../api/constants.js';
+import { GR_GROUP, GR_PLURAL, GR_VERSION } from '../../api/graph-revision.js';
 import type { ResourceGraphDefinition } from '../../api/rgd.js';
 import type { Config } from '../../config.js';
 import { buildGraph } from '../../graph/index.js';
@@ -25,6 +26,7 @@ import type { RgdContext, RgdMemory } from './context.js';
 import { instanceGvrOf, rgdRef } from './context.js';
 import { finalizeRgd } from './deletion.js';
 import { crdRef } from './ensure-crd.js';
+import { releaseGraphRevision } from './graph-revisions.js';
 import { ensureFinalizer, reconcileRgd } from './reconcile.js';
 
 export interface RgdControllerOptions {
@@ -47,6 +49,9 @@ export class RgdController {
   private readonly resolver: LiveSchemaResolver;
   private readonly rgdInformer: Informer;
   private readonly crdInformer: Informer;
+  private readonly grInformer: Informer;
+  /** Writes from watch handlers (releasing deleted GraphRevisions) are the leader's only. */
+  private leading = false;
   private readonly log: Logger;
 
   constructor(private readonly options: RgdControllerOptions) {
@@ -76,6 +81,7 @@ export class RgdController {
         }),
       now: () => formatConditionTime(Date.now()),
       markUnavailable: (rgd, message) => this.markUnavailable(rgd, message),
+      ...(options.rgdLabels ? { revisionLabels: options.rgdLabels } : {}),
     };
     this.queue = new WorkQueue({
       name: 'resourcegraphdefinition-controller',
@@ -106,12 +112,23 @@ export class RgdController {
       logger: this.log,
     });
     this.crdInformer.addHandlers(this.crdHandlers());
+    // GraphRevisions: any change re-runs their RGD (kro's Owns/Watches); a deleted one is let go.
+    // Not part of waitForSync: a cluster without the GraphRevision CRD still serves RGDs.
+    this.grInformer = new Informer(kube.resources, {
+      target: { group: GR_GROUP, version: GR_VERSION, resource: GR_PLURAL },
+      labelSelector: options.rgdLabels
+        ? formatLabelSelector({ matchLabels: { ...options.rgdLabels } })
+        : undefined,
+      logger: this.log,
+    });
+    this.grInformer.addHandlers(this.graphRevisionHandlers());
   }
 
   /** Starts the watches (also on non-leaders with warm-up). */
   startWatches(): void {
     this.rgdInformer.start();
     this.crdInformer.start();
+    this.grInformer.start();
   }
 
   async waitForSync(): Promise<void> {
@@ -120,13 +137,14 @@ export class RgdController {
 
   /** Starts reconciling (leader only). */
   start(): void {
+    this.leading = true;
     this.startWatches();
     this.queue.start();
   }
 
   async shutdown(timeoutMs: number): Promise<ShutdownResult> {
     const result = await this.queue.shutdown(timeoutMs);
-    await Promise.all([this.rgdInformer.stop(), this.crdInformer.stop()]);
+    await Promise.all([this.rgdInformer.stop(), this.crdInformer.stop(), this.grInformer.stop()]);
     return result;
   }
 
@@ -167,6 +185,31 @@ export class RgdController {
       onUpdate: (old: KubeObject, obj: KubeObject) => {
         if (rgdUpdateTriggers(old, obj)) enqueue(obj);
       },
+    };
+  }
+
+  private graphRevisionHandlers() {
+    const rgdOf = (o: KubeObject): string => {
+      const snapshot = (o['spec'] as { snapshot?: { name?: unknown } } | undefined)?.snapshot;
+      return typeof snapshot?.name === 'string' ? snapshot.name : '';
+    };
+    const onChange = (o: KubeObject): void => {
+      if (this.leading && o.metadata.deletionTimestamp !== undefined) {
+        releaseGraphRevision(this.cx, o).catch((err: unknown) =>
+          this.log.warn({ err, graphRevision: o.metadata.name }, 'Cannot release graph revision'),
+        );
+      }
+      const rgd = rgdOf(o);
+      if (rgd !== '') this.queue.add(rgd);
+    };
+    return {
+      onAdd: onChange,
+      onUpdate: (_old: KubeObject, obj: KubeObject) => onChange(obj),
+      onDelete: (o: KubeObject) => {
+        const rgd = rgdOf(o);
+        if (rgd !== '') this.queue.add(rgd);
+      },
+      onError: (err: unknown) => this.log.debug({ err }, 'GraphRevision watch error'),
     };
   }
 

@@ -3,6 +3,8 @@
 // update leaves the last good graph serving and the CRD untouched. Deletion is in deletion.ts.
 
 import { Annotations, FINALIZER, RgdConditionTypes as C } from '../../api/constants.js';
+import type { GraphRevision } from '../../api/graph-revision.js';
+import { GR_CRD_NAME } from '../../api/graph-revision.js';
 import type { ResourceGraphDefinition } from '../../api/rgd.js';
 import type { CompiledGraph } from '../../graph/index.js';
 import type { KubeObject } from '../../kube/index.js';
@@ -15,6 +17,16 @@ import type { ReconcileResult } from '../queue.js';
 import type { RgdContext, RgdMemory } from './context.js';
 import { instanceGvrOf, involvedObject, rgdRef } from './context.js';
 import { CrdEnsureError, ensureRgdCrd } from './ensure-crd.js';
+import type { RevisionList } from './graph-revisions.js';
+import {
+  adoptGraphRevisions,
+  createGraphRevision,
+  listGraphRevisions,
+  pruneGraphRevisions,
+  recordGraphRevision,
+  releaseGraphRevision,
+} from './graph-revisions.js';
+import { graphRevisionHash } from './revision-hash.js';
 import { specHash } from './spec-hash.js';
 import { RgdStatusDraft, writeRgdStatus } from './status.js';
 
@@ -70,14 +82,7 @@ export async function reconcileRgd(
     reason: 'Valid',
     message: 'resource graph and schema are valid',
   });
-  if (!reuse && hash !== mem.hash && !acceptedBefore(rgd, mem)) draft.lastIssuedRevision += 1;
-  if (draft.lastIssuedRevision === 0) draft.lastIssuedRevision = 1;
-  draft.set({
-    type: C.graphRevisionsResolved,
-    status: 'True',
-    reason: 'Resolved',
-    message: `revision ${draft.lastIssuedRevision} compiled and active`,
-  });
+  const revision = await resolveRevision(cx, { rgd, draft, graph });
   const summary = graph.toStatus();
   draft.topologicalOrder = summary.topologicalOrder;
   draft.resources = summary.resources;
@@ -88,10 +93,10 @@ export async function reconcileRgd(
     throw kindOk.error;
   }
   const served: ServedGraph =
-    reuse && mem.served
+    reuse && mem.served && mem.served.revision === revision
       ? mem.served
-      : { graph, rgdName: name, rgdUid: rgd.metadata.uid ?? '', revision: draft.lastIssuedRevision };
-  if (!reuse || !cx.manager.isRegistered(gvrKeyOf(graph))) cx.manager.registerKind(served);
+      : { graph, rgdName: name, rgdUid: rgd.metadata.uid ?? '', revision };
+  if (served !== mem.served || !cx.manager.isRegistered(gvrKeyOf(graph))) cx.manager.registerKind(served);
   const watchError = cx.manager.kindWatchError(gvrKeyOf(graph));
   draft.set(
     watchError === undefined
@@ -105,22 +110,102 @@ export async function reconcileRgd(
   );
   cx.memory.set(name, { hash, generation, served });
   await writeStatusWithMetrics(cx, rgd, draft);
+  await pruneGraphRevisions(cx, name);
   return undefined;
+}
+
+interface ResolveInput {
+  readonly rgd: ResourceGraphDefinition;
+  readonly draft: RgdStatusDraft;
+  readonly graph: CompiledGraph;
+}
+
+/**
+ * The revision the accepted spec is served as: the newest GraphRevision when its snapshot hashes
+ * like the current spec, else a newly issued one numbered past both `lastIssuedRevision` and the
+ * newest existing revision. Sets GraphRevisionsResolved and lastIssuedRevision.
+ */
+async function resolveRevision(cx: RgdContext, input: ResolveInput): Promise<number> {
+  const { rgd, draft, graph } = input;
+  const name = rgd.metadata.name ?? '';
+  let list: RevisionList;
+  try {
+    list = await listGraphRevisions(cx, name);
+  } catch (err) {
+    draft.lastIssuedRevision = Math.max(draft.lastIssuedRevision, 1);
+    draft.set({
+      type: C.graphRevisionsResolved,
+      status: 'False',
+      reason: 'Failed',
+      message: `cannot list GraphRevisions (is crds/${GR_CRD_NAME}.yaml installed?): ${errorMessage(err)}`,
+    });
+    return draft.lastIssuedRevision;
+  }
+  for (const gr of list.terminating) await releaseGraphRevision(cx, gr as unknown as KubeObject);
+  await adoptGraphRevisions(cx, rgd, list.live);
+  const hash = graphRevisionHash(rgd.spec);
+  const latest = list.live.at(-1);
+  const current =
+    latest !== undefined && graphRevisionHash(latest.spec.snapshot.spec) === hash
+      ? latest
+      : await createGraphRevision(cx, {
+          rgd,
+          hash,
+          revision: Math.max(draft.lastIssuedRevision, latest?.spec.revision ?? 0) + 1,
+        });
+  await recordGraphRevision(cx, current, { ok: true, graph });
+  return markResolved(draft, current.spec.revision);
+}
+
+function markResolved(draft: RgdStatusDraft, revision: number): number {
+  draft.lastIssuedRevision = Math.max(draft.lastIssuedRevision, revision);
+  draft.set({
+    type: C.graphRevisionsResolved,
+    status: 'True',
+    reason: 'Resolved',
+    message: `revision ${revision} compiled and active`,
+  });
+  return revision;
+}
+
+/**
+ * After a restart the current spec does not build: serve the newest GraphRevision's snapshot
+ * (the last accepted spec) so instances keep running, as they would have without the restart.
+ */
+async function recoverFromRevisions(
+  cx: RgdContext,
+  rgd: ResourceGraphDefinition,
+  draft: RgdStatusDraft,
+): Promise<ServedGraph | undefined> {
+  const name = rgd.metadata.name ?? '';
+  let latest: GraphRevision | undefined;
+  try {
+    latest = (await listGraphRevisions(cx, name)).live.at(-1);
+  } catch {
+    return undefined;
+  }
+  if (latest === undefined) return undefined;
+  const built = await cx.buildGraph({ ...rgd, spec: latest.spec.snapshot.spec });
+  await recordGraphRevision(
+    cx,
+    latest,
+    built.ok ? { ok: true, graph: built.value } : { ok: false, message: formatIssues(built.error) },
+  );
+  if (!built.ok) return undefined;
+  const served: ServedGraph = {
+    graph: built.value,
+    rgdName: name,
+    rgdUid: rgd.metadata.uid ?? '',
+    revision: latest.spec.revision,
+  };
+  cx.manager.registerKind(served);
+  markResolved(draft, latest.spec.revision);
+  cx.logger.info({ rgd: name, revision: latest.spec.revision }, 'Serving the last accepted graph revision');
+  return served;
 }
 
 const gvrKeyOf = (g: CompiledGraph): string =>
   `${g.instance.group}/${g.instance.version}/${g.instance.plural}`;
-
-/** A fresh process has no memory: an accept at this generation means the spec did not change. */
-function acceptedBefore(rgd: ResourceGraphDefinition, mem: RgdMemory): boolean {
-  if (mem.hash !== undefined) return false;
-  const c = rgd.status?.conditions?.find((x) => x.type === C.graphAccepted);
-  return (
-    c?.status === 'True' &&
-    c.observedGeneration === rgd.metadata.generation &&
-    (rgd.status?.lastIssuedRevision ?? 0) > 0
-  );
-}
 
 async function buildRgd(cx: RgdContext, rgd: ResourceGraphDefinition) {
   const name = rgd.metadata.name ?? '';
@@ -152,9 +237,10 @@ async function rejectRgd(cx: RgdContext, input: RejectInput): Promise<never> {
   draft.set({ type: C.graphAccepted, status: 'False', reason: 'InvalidResourceGraph', message });
   draft.topologicalOrder = undefined;
   draft.resources = undefined;
-  cx.memory.set(name, { ...mem, rejectedGroups: referencedGroups(rgd) });
+  const served = mem.served ?? (await recoverFromRevisions(cx, rgd, draft));
+  cx.memory.set(name, { ...mem, ...(served ? { served } : {}), rejectedGroups: referencedGroups(rgd) });
   cx.logger.info({ rgd: name, issues: issues.length }, 'Resource graph rejected');
-  if (mem.served === undefined) await cx.markUnavailable(rgd, message);
+  if (served === undefined) await cx.markUnavailable(rgd, message);
   await writeStatusWithMetrics(cx, rgd, draft);
   throw new GraphBuildError(message);
 }

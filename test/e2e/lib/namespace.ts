@@ -28,10 +28,10 @@ export async function ensureNamespace(kube: Kube, name: string): Promise<boolean
   );
 }
 
-/** Installs crds/ (the RGD CRD) and waits until it is served; what the install manifests do. */
+/** Installs crds/ (RGD and GraphRevision CRDs) and waits until served; what the install manifests do. */
 export async function ensureRgdCrd(kube: Kube): Promise<void> {
-  const crd = parse(
-    readFileSync(join(repoRoot, 'crds/kro.run_resourcegraphdefinitions.yaml'), 'utf8'),
-  ) as KubeObject;
-  await ensureCrd(kube.resources, crd, { timeoutMs: 60_000 });
+  for (const file of ['kro.run_resourcegraphdefinitions.yaml', 'internal.kro.run_graphrevisions.yaml']) {
+    const crd = parse(readFileSync(join(repoRoot, 'crds', file), 'utf8')) as KubeObject;
+    await ensureCrd(kube.resources, crd, { timeoutMs: 60_000 });
+  }
 }

@@ -1,6 +1,7 @@
-// Restarts: the graph lives in memory. An unchanged spec keeps its revision number; an RGD whose
-// spec became invalid while no operator ran has no graph to serve, and its instances say so
-// until the RGD is accepted again.
+// Restarts: the graph lives in memory and its accepted specs in GraphRevisions. An unchanged spec
+// keeps its revision number; an RGD whose spec became invalid while no operator ran is served
+// from its newest GraphRevision; with no revision left there is no graph to serve, and its
+// instances say so until the RGD is accepted again.
 
 import { describe, expect, it } from 'vitest';
 import type { Condition } from '../../../src/api/rgd.js';
@@ -9,7 +10,7 @@ import { startTestOperator } from '../operator.js';
 import { condition, createRgd, deleteCrdAfter, getRgd, rgdObject, RGD_REF } from './helpers.js';
 
 describe('operator restart', () => {
-  it('keeps the revision of an unchanged spec and reports a missing graph on instances', async () => {
+  it('keeps the revision of an unchanged spec, serves the last revision, reports a missing graph', async () => {
     const group = uniqueGroup('restart');
     deleteCrdAfter(`apps.${group}`);
     const ns = await createTestNamespace('restart');
@@ -45,7 +46,7 @@ describe('operator restart', () => {
         },
       },
     );
-    await startTestOperator({ id: first.id });
+    const third = await startTestOperator({ id: first.id });
     const rgd = await eventually(
       async () => {
         const r = await getRgd(name);
@@ -53,10 +54,37 @@ describe('operator restart', () => {
           status: 'False',
           observedGeneration: r.metadata.generation,
         });
+        expect(condition(r, 'GraphRevisionsResolved')?.message).toBe('revision 1 compiled and active');
         return r;
       },
       { timeoutMs: 30_000, description: 'rejected after restart' },
     );
+    expect(rgd.status?.lastIssuedRevision).toBe(1);
+    // The newest revision serves: an instance edit is applied with revision 1's template.
+    await kube.resources.mergePatch(instance, { spec: { name: 'b' } });
+    await eventually(
+      async () => {
+        const cm = await kube.resources.tryGet({
+          apiVersion: 'v1',
+          kind: 'ConfigMap',
+          namespace: ns,
+          name: 'one-cm',
+        });
+        expect((cm?.['data'] as Record<string, string> | undefined)?.['name']).toBe('b');
+        const obj = await kube.resources.get(instance);
+        expect((obj['status'] as { state?: string } | undefined)?.state).toBe('ACTIVE');
+      },
+      { timeoutMs: 30_000, description: 'instance served from revision 1 after restart' },
+    );
+    await third.stop();
+
+    // Without any GraphRevision there is nothing to serve.
+    await kube.resources.delete({
+      apiVersion: 'internal.kro.run/v1alpha1',
+      kind: 'GraphRevision',
+      name: `${name}-r00001`,
+    });
+    await startTestOperator({ id: first.id });
     const buildError = condition(rgd, 'GraphAccepted')?.message ?? '';
     await eventually(
       async () => {

@@ -58,11 +58,6 @@ describe('the RGD CRD from crds/ on the API server', () => {
       ['spec.resources[0]', 'exactly one of template or externalRef must be provided'],
     ],
     [
-      'externalRef name xor selector',
-      rgd({}, [{ id: 'a', externalRef: { apiVersion: 'v1', kind: 'ConfigMap', metadata: {} } }]),
-      ['spec.resources[0].externalRef.metadata', 'exactly one of name or selector must be provided'],
-    ],
-    [
       'forEach one entry',
       rgd({}, [{ id: 'a', template: {}, forEach: [{ a: 'x', b: 'y' }] }]),
       ['spec.resources[0].forEach[0]'],
@@ -74,6 +69,19 @@ describe('the RGD CRD from crds/ on the API server', () => {
       for (const f of fragments) expect(message).toContain(f);
     });
   }
+
+  // kro v0.9.4: the selector is schemaless (a LabelSelector or a CEL expression) and "exactly one
+  // of name or selector" is a build-time check (src/graph/selector.test.ts), no longer admission.
+  it.each([
+    ['a CEL expression as selector', { selector: '${schema.spec.selector}' }],
+    ['a literal selector', { selector: { matchLabels: { app: 'web' } } }],
+    ['neither name nor selector', {}],
+  ])('admits an externalRef with %s', async (_what, metadata) => {
+    const created = await create(
+      rgd({}, [{ id: 'a', externalRef: { apiVersion: 'v1', kind: 'ConfigMap', metadata } }]),
+    );
+    expect((created.spec as any).resources[0].externalRef.metadata).toEqual(metadata);
+  });
 
   for (const [field, value, message] of [
     ['kind', 'Other', 'kind is immutable'],

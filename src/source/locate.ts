@@ -1,11 +1,12 @@
-// Compile issues located in the user's YAML: `file:line:col: message`, with the message exactly as
-// the RGD's GraphAccepted condition shows it.
+// Compile issues located in the user's YAML, with the message exactly as the RGD's GraphAccepted
+// condition shows it: `file:line:col: message` for the CLI, a text range for editor diagnostics.
+// Both come from issueRange, so the CLI and the language server always point at the same place.
 
 import { GraphIssueCodes } from '../graph/index.js';
 import type { Issue } from '../lib/issue.js';
 import { formatIssue } from '../lib/issue.js';
-import type { YamlDoc } from './yaml-source.js';
-import { locatePath } from './yaml-source.js';
+import type { SourceRange, YamlDoc } from './yaml-source.js';
+import { locateRange } from './yaml-source.js';
 
 export interface LocatedIssue {
   readonly file: string;
@@ -21,11 +22,16 @@ export interface LocatedIssue {
 /** Codes whose path names a map key that is itself the mistake. */
 const KEY_CODES: ReadonlySet<string> = new Set([GraphIssueCodes.unknownField, GraphIssueCodes.reservedLabel]);
 
-export function locateIssue(source: YamlDoc, issue: Issue): LocatedIssue {
-  const pos = locatePath(source, issue.path, {
+/** The text an issue is about: its `${…}`, the scalar holding the wrong value, the key of an unknown field, or the nearest existing parent. */
+export function issueRange(source: YamlDoc, issue: Issue): SourceRange {
+  return locateRange(source, issue.path, {
     preferKey: KEY_CODES.has(issue.code),
     expression: issue.expression,
   });
+}
+
+export function locateIssue(source: YamlDoc, issue: Issue): LocatedIssue {
+  const pos = source.lineCounter.linePos(issueRange(source, issue).start);
   return {
     file: source.file,
     line: pos.line,
