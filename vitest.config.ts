@@ -11,7 +11,9 @@ const nodeTier =
   (process.env['KRO_TS_E2E_NODE'] !== '0' && process.getuid?.() === 0);
 if (!nodeTier && process.env['VITEST_WORKER_ID'] === undefined) {
   process.stderr.write(
-    'vitest: the in-cluster tier (test/e2e-node, a real node) needs root; not run (KRO_TS_E2E_NODE=1 forces it)\n',
+    process.env['KRO_TS_E2E_NODE'] === '0'
+      ? 'vitest: the in-cluster tier (test/e2e-node) is left out: KRO_TS_E2E_NODE=0\n'
+      : 'vitest: the in-cluster tier (test/e2e-node, a real node) needs root; not run (KRO_TS_E2E_NODE=1 forces it)\n',
   );
 }
 

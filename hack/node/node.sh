@@ -235,13 +235,13 @@ KP
   done
 }
 
-kill_pidfile() { # dir name
-  local f="$1/$2.pid" pid
+kill_pidfile() { # dir name [grace in tenths of a second, default 50]
+  local f="$1/$2.pid" pid grace="${3:-50}"
   [ -f "$f" ] || return 0
   pid="$(cat "$f")"
   if kill -0 "$pid" 2>/dev/null; then
     kill -TERM "$pid" 2>/dev/null || true
-    for _ in $(seq 1 50); do
+    for _ in $(seq 1 "$grace"); do
       kill -0 "$pid" 2>/dev/null && ! grep -q '^State:[[:space:]]*Z' "/proc/$pid/status" 2>/dev/null || break
       sleep 0.1
     done
@@ -254,8 +254,9 @@ down() { # DIR
   local dir="$1" n="$1/node"
   load_env "$dir" || return 0
   need_root
-  kill_pidfile "$dir" kubelet
-  kill_pidfile "$dir" kube-proxy
+  # Everything on the node goes, so the kubelet and kube-proxy get 1 s to exit, then KILL.
+  kill_pidfile "$dir" kubelet 10
+  kill_pidfile "$dir" kube-proxy 10
   # Every container process lives under CGROUP_ROOT: kill them by pid, then containerd's shims
   # (found by this cluster's socket path), then containerd.
   local m pids round
