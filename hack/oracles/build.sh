@@ -30,9 +30,13 @@ build() { # $1 = module dir, $2 = binary name
   echo "oracles: building $2 ($1) into $out" >&2
   (cd "$here/$1" && nice -n 10 go build -trimpath -ldflags="-s -w" -o "$out/tmp/$2" .) >&2 &
   local pid=$!
+  local n=0
   while kill -0 "$pid" 2>/dev/null; do
-    sleep 10
-    kill -0 "$pid" 2>/dev/null && echo "oracles: $2: $(( $(date +%s) - start ))s elapsed" >&2
+    sleep 1
+    n=$((n + 1))
+    if [ $((n % 20)) = 0 ] && kill -0 "$pid" 2>/dev/null; then
+      echo "oracles: $2: $(( $(date +%s) - start ))s elapsed" >&2
+    fi
   done
   wait "$pid"
 }

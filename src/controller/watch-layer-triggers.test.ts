@@ -68,5 +68,7 @@ describe('label/annotation-only edits', () => {
     expect(readsSchemaMetadata(['schema.metadata.labels.team'])).toBe(true);
     expect(readsSchemaMetadata(['schema.?metadata.annotations["x"].orValue("")'])).toBe(true);
     expect(readsSchemaMetadata(['schema.spec.name', 'deployment.metadata.labels.app'])).toBe(false);
+    expect(readsSchemaMetadata(['schema.metadata.name + "-x"', 'schema.metadata.namespace'])).toBe(false);
+    expect(readsSchemaMetadata(['schema.metadata.name', 'has(schema.metadata.annotations)'])).toBe(true);
   });
 });

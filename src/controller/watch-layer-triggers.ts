@@ -37,11 +37,21 @@ export function userMetadataChanges(old: MetaOnly, obj: MetaOnly): string[] {
   return out;
 }
 
-const SCHEMA_METADATA = /\bschema\s*(\.\s*\??\s*metadata\b|\[)/;
+const SCHEMA_METADATA = /\bschema\s*(?:\.\s*\??\s*metadata\b|\[)/g;
+/** Fields of schema.metadata that a label/annotation edit never changes. */
+const FIXED_FIELD = /^\s*\.\s*\??\s*(?:name|namespace|uid|generation|creationTimestamp)\b/;
 
-/** True when an expression text reads `schema.metadata` (labels, annotations, name...). */
+/**
+ * True when an expression text may read the instance's labels or annotations: `schema.metadata`
+ * used other than for its name, namespace, uid, generation or creationTimestamp (or `schema[...]`).
+ */
 export function readsSchemaMetadata(expressions: Iterable<string>): boolean {
-  for (const e of expressions) if (SCHEMA_METADATA.test(e)) return true;
+  for (const e of expressions) {
+    for (const m of e.matchAll(SCHEMA_METADATA)) {
+      if (m[0].endsWith('[')) return true;
+      if (!FIXED_FIELD.test(e.slice((m.index ?? 0) + m[0].length))) return true;
+    }
+  }
   return false;
 }
 
