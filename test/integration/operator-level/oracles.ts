@@ -6,8 +6,6 @@
 // The Go oracles are built (and cached) by hack/oracles/build.sh; .ci/run builds them up front.
 
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { KubeObject } from '../../../src/kube/index.js';
 import { kubectl } from '../../e2e/lib/kubectl.js';
@@ -58,8 +56,6 @@ export async function argocdHealth(obj: KubeObject, cm = ARGOCD_CM): Promise<Ver
   };
 }
 
-const cacheDir = mkdtempSync(join(tmpdir(), 'kro-ts-oracle-kube-cache-'));
-
 /**
  * `kubectl wait --for=condition=Ready` on the object with `timeout`: 'met' when it exits 0,
  * 'not met' when it times out; anything else throws.
@@ -69,7 +65,6 @@ export async function kubectlWaitReady(
   timeout: string,
 ): Promise<'met' | 'not met'> {
   const r = await kubectl(getKubeConfigPath(), [
-    `--cache-dir=${cacheDir}`,
     'wait',
     '--for=condition=Ready',
     `--timeout=${timeout}`,
