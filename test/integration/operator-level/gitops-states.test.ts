@@ -185,135 +185,140 @@ function deploymentImage(dep: KubeObject): string {
 }
 
 describe('FrontendAppV2: waiting, ready, rolling update, drift', () => {
-  it('is judged alike by kubectl wait, kstatus and Argo CD in every state', async () => {
-    const name = 'shop';
-    const app = `${name}-${uniqueName('a').slice(-6)}`;
-    await createInstance(frontend, {
-      name,
-      namespace: ns,
-      spec: { name: app, namespace: ns, values: feValues('1.27') },
-    });
+  // Many steps (two rollouts, a drift): a wider limit than the tier's 60 s default.
+  it(
+    'is judged alike by kubectl wait, kstatus and Argo CD in every state',
+    { timeout: 180_000 },
+    async () => {
+      const name = 'shop';
+      const app = `${name}-${uniqueName('a').slice(-6)}`;
+      await createInstance(frontend, {
+        name,
+        namespace: ns,
+        spec: { name: app, namespace: ns, values: feValues('1.27') },
+      });
 
-    // Waiting on readiness: the Deployment has no available pod yet.
-    const waiting = await untilInstance(
-      { kind: frontend, name, namespace: ns },
-      (i) => {
-        expect(statusOf(i)['state']).toBe('IN_PROGRESS');
-        expect(conditionOf(i, 'Ready')).toMatchObject({ status: 'False', reason: 'NotReady' });
-        expect(conditionOf(i, 'Reconciling')).toMatchObject({ status: 'True', reason: 'NotReady' });
-        expect(conditionOf(i, 'Stalled')).toMatchObject({ status: 'False' });
-      },
-      'waiting on readiness',
-    );
-    // kro's four conditions stay.
-    for (const t of ['InstanceManaged', 'GraphResolved', 'ResourcesReady', 'Ready'])
-      expect(conditionOf(waiting, t)).toBeDefined();
-    expect(await judge('waiting on readiness', frontend, name)).toEqual({
-      wait: 'not met',
-      kstatus: 'InProgress',
-      argocd: 'Progressing',
-    });
-    // Expected waiting is never a Warning.
-    expect((await eventList(name)).filter((e) => e.type === 'Warning')).toEqual([]);
+      // Waiting on readiness: the Deployment has no available pod yet.
+      const waiting = await untilInstance(
+        { kind: frontend, name, namespace: ns },
+        (i) => {
+          expect(statusOf(i)['state']).toBe('IN_PROGRESS');
+          expect(conditionOf(i, 'Ready')).toMatchObject({ status: 'False', reason: 'NotReady' });
+          expect(conditionOf(i, 'Reconciling')).toMatchObject({ status: 'True', reason: 'NotReady' });
+          expect(conditionOf(i, 'Stalled')).toMatchObject({ status: 'False' });
+        },
+        'waiting on readiness',
+      );
+      // kro's four conditions stay.
+      for (const t of ['InstanceManaged', 'GraphResolved', 'ResourcesReady', 'Ready'])
+        expect(conditionOf(waiting, t)).toBeDefined();
+      expect(await judge('waiting on readiness', frontend, name)).toEqual({
+        wait: 'not met',
+        kstatus: 'InProgress',
+        argocd: 'Progressing',
+      });
+      // Expected waiting is never a Warning.
+      expect((await eventList(name)).filter((e) => e.type === 'Warning')).toEqual([]);
 
-    // Ready.
-    await eventually(async () => expect(await markPodsReady(app)).toBeGreaterThan(0), {
-      timeoutMs: 30_000,
-      description: 'pods marked ready',
-    });
-    await untilInstance(
-      { kind: frontend, name, namespace: ns },
-      (i) => {
-        expect(conditionOf(i, 'Ready')).toMatchObject({ status: 'True', observedGeneration: 1 });
-        expect(conditionOf(i, 'Reconciling')).toMatchObject({ status: 'False' });
-        expect(conditionOf(i, 'Stalled')).toMatchObject({ status: 'False' });
-        expect(conditionOf(i, 'GraphCurrent')).toMatchObject({ status: 'True', reason: 'Current' });
-      },
-      'ready',
-    );
-    expect(await judge('ready', frontend, name, '10s')).toEqual({
-      wait: 'met',
-      kstatus: 'Current',
-      argocd: 'Healthy',
-    });
+      // Ready.
+      await eventually(async () => expect(await markPodsReady(app)).toBeGreaterThan(0), {
+        timeoutMs: 30_000,
+        description: 'pods marked ready',
+      });
+      await untilInstance(
+        { kind: frontend, name, namespace: ns },
+        (i) => {
+          expect(conditionOf(i, 'Ready')).toMatchObject({ status: 'True', observedGeneration: 1 });
+          expect(conditionOf(i, 'Reconciling')).toMatchObject({ status: 'False' });
+          expect(conditionOf(i, 'Stalled')).toMatchObject({ status: 'False' });
+          expect(conditionOf(i, 'GraphCurrent')).toMatchObject({ status: 'True', reason: 'Current' });
+        },
+        'ready',
+      );
+      expect(await judge('ready', frontend, name, '10s')).toEqual({
+        wait: 'met',
+        kstatus: 'Current',
+        argocd: 'Healthy',
+      });
 
-    // Rolling update after a tag bump: the old pod keeps serving, the new one is not ready yet.
-    // The example's readyWhen waits for the rollout, so Ready is False until the new tag runs.
-    const kube = await getKube();
-    await kube.resources.mergePatch(instanceRef(frontend, name, ns), {
-      spec: { values: { deployment: { tag: '1.28' } } },
-    });
-    const dep = { apiVersion: 'apps/v1', kind: 'Deployment', name: app, namespace: ns };
-    await eventually(
-      async () => {
-        const d = await kube.resources.get(dep);
-        const st = d['status'] as Record<string, number>;
-        expect(deploymentImage(d)).toBe('nginx:1.28');
-        expect(st['observedGeneration']).toBe(d.metadata.generation);
-        expect(st['updatedReplicas']).toBe(1);
-        expect(st['replicas']).toBe(2);
-        expect(st['availableReplicas']).toBe(1);
-      },
-      { timeoutMs: 30_000, description: 'rollout in progress (old pod available, new pod not ready)' },
-    );
-    await untilInstance(
-      { kind: frontend, name, namespace: ns },
-      (i) => {
-        expect(statusOf(i)['observedGeneration']).toBe(2);
-        expect(conditionOf(i, 'Ready')).toMatchObject({
-          status: 'False',
-          reason: 'NotReady',
-          observedGeneration: 2,
-        });
-        expect(String(conditionOf(i, 'Ready')?.['message'])).toContain('readyWhen');
-      },
-      'rolling update waits',
-    );
-    expect(await judge('rolling update after a tag bump', frontend, name)).toEqual({
-      wait: 'not met',
-      kstatus: 'InProgress',
-      argocd: 'Progressing',
-    });
-    await eventually(
-      async () => {
-        const updated = (await eventList(name)).filter((e) => e.reason === 'ResourceUpdated');
-        expect(updated.map((e) => e.message)).toEqual([
-          expect.stringContaining('spec.template.spec.containers[0].image: "nginx:1.27" -> "nginx:1.28"'),
-        ]);
-        expect(updated[0]?.type).toBe('Normal');
-      },
-      { timeoutMs: 15_000, description: 'one ResourceUpdated event naming the image' },
-    );
-    // The rollout finishes: Ready again, and now the new tag is what runs.
-    await eventually(async () => expect(await markPodsReady(app)).toBeGreaterThan(0), {
-      timeoutMs: 30_000,
-      description: 'new pod marked ready',
-    });
-    await untilInstance(
-      { kind: frontend, name, namespace: ns },
-      (i) => expect(conditionOf(i, 'Ready')).toMatchObject({ status: 'True', observedGeneration: 2 }),
-      'rolled out',
-    );
-    const rolled = await kube.resources.get(dep);
-    expect(deploymentImage(rolled)).toBe('nginx:1.28');
-    expect(rolled['status']).toMatchObject({ replicas: 1, updatedReplicas: 1, availableReplicas: 1 });
-    expect(await judge('rolled out (after the tag bump)', frontend, name, '10s')).toEqual({
-      wait: 'met',
-      kstatus: 'Current',
-      argocd: 'Healthy',
-    });
+      // Rolling update after a tag bump: the old pod keeps serving, the new one is not ready yet.
+      // The example's readyWhen waits for the rollout, so Ready is False until the new tag runs.
+      const kube = await getKube();
+      await kube.resources.mergePatch(instanceRef(frontend, name, ns), {
+        spec: { values: { deployment: { tag: '1.28' } } },
+      });
+      const dep = { apiVersion: 'apps/v1', kind: 'Deployment', name: app, namespace: ns };
+      await eventually(
+        async () => {
+          const d = await kube.resources.get(dep);
+          const st = d['status'] as Record<string, number>;
+          expect(deploymentImage(d)).toBe('nginx:1.28');
+          expect(st['observedGeneration']).toBe(d.metadata.generation);
+          expect(st['updatedReplicas']).toBe(1);
+          expect(st['replicas']).toBe(2);
+          expect(st['availableReplicas']).toBe(1);
+        },
+        { timeoutMs: 30_000, description: 'rollout in progress (old pod available, new pod not ready)' },
+      );
+      await untilInstance(
+        { kind: frontend, name, namespace: ns },
+        (i) => {
+          expect(statusOf(i)['observedGeneration']).toBe(2);
+          expect(conditionOf(i, 'Ready')).toMatchObject({
+            status: 'False',
+            reason: 'NotReady',
+            observedGeneration: 2,
+          });
+          expect(String(conditionOf(i, 'Ready')?.['message'])).toContain('readyWhen');
+        },
+        'rolling update waits',
+      );
+      expect(await judge('rolling update after a tag bump', frontend, name)).toEqual({
+        wait: 'not met',
+        kstatus: 'InProgress',
+        argocd: 'Progressing',
+      });
+      await eventually(
+        async () => {
+          const updated = (await eventList(name)).filter((e) => e.reason === 'ResourceUpdated');
+          expect(updated.map((e) => e.message)).toEqual([
+            expect.stringContaining('spec.template.spec.containers[0].image: "nginx:1.27" -> "nginx:1.28"'),
+          ]);
+          expect(updated[0]?.type).toBe('Normal');
+        },
+        { timeoutMs: 15_000, description: 'one ResourceUpdated event naming the image' },
+      );
+      // The rollout finishes: Ready again, and now the new tag is what runs.
+      await eventually(async () => expect(await markPodsReady(app)).toBeGreaterThan(0), {
+        timeoutMs: 30_000,
+        description: 'new pod marked ready',
+      });
+      await untilInstance(
+        { kind: frontend, name, namespace: ns },
+        (i) => expect(conditionOf(i, 'Ready')).toMatchObject({ status: 'True', observedGeneration: 2 }),
+        'rolled out',
+      );
+      const rolled = await kube.resources.get(dep);
+      expect(deploymentImage(rolled)).toBe('nginx:1.28');
+      expect(rolled['status']).toMatchObject({ replicas: 1, updatedReplicas: 1, availableReplicas: 1 });
+      expect(await judge('rolled out (after the tag bump)', frontend, name, '10s')).toEqual({
+        wait: 'met',
+        kstatus: 'Current',
+        argocd: 'Healthy',
+      });
 
-    // Drift: someone scales the Deployment by hand; kro-ts reverts it with one event naming it.
-    await kube.resources.mergePatch(dep, { spec: { replicas: 3 } }, { fieldManager: 'kubectl-edit' });
-    await eventually(
-      async () => {
-        expect((await kube.resources.get(dep))['spec']).toMatchObject({ replicas: 1 });
-        const drift = (await eventList(name)).filter((e) => e.reason === 'ResourceDriftReverted');
-        expect(drift.map((e) => e.message)).toEqual([expect.stringContaining('spec.replicas: 3 -> 1')]);
-      },
-      { timeoutMs: 30_000, description: 'drift reverted with one event' },
-    );
-  });
+      // Drift: someone scales the Deployment by hand; kro-ts reverts it with one event naming it.
+      await kube.resources.mergePatch(dep, { spec: { replicas: 3 } }, { fieldManager: 'kubectl-edit' });
+      await eventually(
+        async () => {
+          expect((await kube.resources.get(dep))['spec']).toMatchObject({ replicas: 1 });
+          const drift = (await eventList(name)).filter((e) => e.reason === 'ResourceDriftReverted');
+          expect(drift.map((e) => e.message)).toEqual([expect.stringContaining('spec.replicas: 3 -> 1')]);
+        },
+        { timeoutMs: 30_000, description: 'drift reverted with one event' },
+      );
+    },
+  );
 
   it('reports a refused apply (Service port 70000) as Stalled, with a Warning event', async () => {
     const name = 'refused';
@@ -479,38 +484,42 @@ describe('Labelled: schema.metadata and a rejected RGD update', () => {
 
 // Last: it stops the operator (the controller is down while the spec changes) and starts it again.
 describe('spec changed, not yet observed', () => {
-  it('is in progress for every client until the controller observes the new generation', async () => {
-    const name = uniqueName('s');
-    await createInstance(guarded, { name, namespace: ns, spec: {} });
-    await untilInstance(
-      { kind: guarded, name, namespace: ns },
-      (i) => expect(conditionOf(i, 'Ready')).toMatchObject({ status: 'True', observedGeneration: 1 }),
-      'ready at generation 1',
-    );
-    const kube = await getKube();
-    await op.stop();
-    try {
-      await kube.resources.mergePatch(instanceRef(guarded, name, ns), { spec: { n: 2 } });
-      const inst = await getInstance(guarded, name, ns);
-      expect(inst.metadata.generation).toBe(2);
-      expect(statusOf(inst)['observedGeneration']).toBe(1);
-      expect(await judge('spec changed, not yet observed', guarded, name)).toEqual({
-        wait: 'not met',
-        kstatus: 'InProgress',
-        argocd: 'Progressing',
+  it(
+    'is in progress for every client until the controller observes the new generation',
+    { timeout: 120_000 },
+    async () => {
+      const name = uniqueName('s');
+      await createInstance(guarded, { name, namespace: ns, spec: {} });
+      await untilInstance(
+        { kind: guarded, name, namespace: ns },
+        (i) => expect(conditionOf(i, 'Ready')).toMatchObject({ status: 'True', observedGeneration: 1 }),
+        'ready at generation 1',
+      );
+      const kube = await getKube();
+      await op.stop();
+      try {
+        await kube.resources.mergePatch(instanceRef(guarded, name, ns), { spec: { n: 2 } });
+        const inst = await getInstance(guarded, name, ns);
+        expect(inst.metadata.generation).toBe(2);
+        expect(statusOf(inst)['observedGeneration']).toBe(1);
+        expect(await judge('spec changed, not yet observed', guarded, name)).toEqual({
+          wait: 'not met',
+          kstatus: 'InProgress',
+          argocd: 'Progressing',
+        });
+      } finally {
+        op = await startTestOperator({ id: op.id });
+      }
+      await untilInstance(
+        { kind: guarded, name, namespace: ns, timeoutMs: 60_000 },
+        (i) => expect(conditionOf(i, 'Ready')).toMatchObject({ status: 'True', observedGeneration: 2 }),
+        'generation 2 observed after the restart',
+      );
+      expect(await judge('observed again after the restart', guarded, name, '10s')).toEqual({
+        wait: 'met',
+        kstatus: 'Current',
+        argocd: 'Healthy',
       });
-    } finally {
-      op = await startTestOperator({ id: op.id });
-    }
-    await untilInstance(
-      { kind: guarded, name, namespace: ns, timeoutMs: 60_000 },
-      (i) => expect(conditionOf(i, 'Ready')).toMatchObject({ status: 'True', observedGeneration: 2 }),
-      'generation 2 observed after the restart',
-    );
-    expect(await judge('observed again after the restart', guarded, name, '10s')).toEqual({
-      wait: 'met',
-      kstatus: 'Current',
-      argocd: 'Healthy',
-    });
-  });
+    },
+  );
 });
