@@ -1,7 +1,7 @@
 -- Argo CD health of a kro-ts (or kro) instance: any kind generated from a ResourceGraphDefinition.
 -- Reads only what the controller writes: metadata.generation, status.observedGeneration,
 -- status.state and the conditions Ready, Stalled and Reconciling (kstatus's conventions).
---   Healthy      Ready=True at the current generation
+--   Healthy      Ready=True at the current generation (without a Ready condition: state ACTIVE)
 --   Degraded     Stalled=True (a failure a human must fix: refused apply, CEL error, rejected
 --                graph), or state ERROR when no Stalled condition exists (kro)
 --   Suspended    reconciliation suspended (kro.run/reconcile: suspended)
@@ -56,6 +56,13 @@ end
 if ready ~= nil and ready.reason == "ReconciliationSuspended" then
   hs.status = "Suspended"
   hs.message = text(ready, "reconciliation suspended")
+  return hs
+end
+-- No Ready condition: the RGD declares its own conditions (they replace the built-in ones), so
+-- kro's state field is what is left to read.
+if ready == nil and st.state == "ACTIVE" then
+  hs.status = "Healthy"
+  hs.message = "state ACTIVE"
   return hs
 end
 if stalled == nil and (st.state == "ERROR" or st.state == "FAILED") then

@@ -54,7 +54,10 @@ export interface StatusInput {
 }
 
 const BUILTIN_TYPES: ReadonlySet<string> = new Set([...DEPENDENTS, T.ready]);
-/** The conditions kro-ts writes beside kro's (README "GitOps"), with or without author conditions. */
+/**
+ * The conditions kro-ts writes beside kro's (README "GitOps") when the RGD declares none of its
+ * own; runtime.condition(schema, …) reads them either way.
+ */
 const KRO_TS_TYPES: ReadonlySet<string> = new Set([K.reconciling, K.stalled, GRAPH_CURRENT_CONDITION]);
 
 const OWN = new Set(['state', 'conditions', 'observedGeneration', 'managedResources']);
@@ -81,38 +84,27 @@ export function buildStatus(stored: Record<string, unknown>, input: StatusInput)
     Object.fromEntries(Object.entries(stored).filter(([k]) => !OWN.has(k) || declared.has(k)));
   let state = input.state(ready);
   // kro-ts's own conditions: GraphCurrent as given (else as stored), Reconciling/Stalled derived
-  // from kro's built-in Ready (or from degraded author conditions).
+  // from kro's built-in Ready.
   let extras = wire.filter((c) => KRO_TS_TYPES.has(c.type));
   if (input.graphCurrent) extras = setCondition(extras, input.graphCurrent, ctx);
+  extras = kstatusConditions(conditions, extras, ctx);
   if (input.authorConditions) {
-    // kro's semantics: the author's conditions replace the built-ins on the wire; the built-ins
-    // still decide `state` and are what runtime.condition(schema, …) reads. kro-ts's conditions
-    // join them unless the author produces a condition of the same type.
-    const r = input.authorConditions(conditions);
-    const failure =
-      r.error !== undefined ? { reason: 'AuthorConditionsDegraded', message: r.error } : undefined;
-    const authored = stampAuthorConditions(
-      r,
-      wire.filter((c) => !KRO_TS_TYPES.has(c.type)),
-      ctx,
-    );
-    const own = new Set(authored.map((c) => c.type));
-    extras = kstatusConditions(conditions, extras, ctx, failure).filter((c) => !own.has(c.type));
-    conditions = [...authored, ...extras];
+    // kro's semantics: the author's conditions replace the built-ins on the wire (and kro-ts's
+    // own: an author who wants them lists `${runtime.condition(schema, 'Stalled')}`); the
+    // built-ins still decide `state` and are what runtime.condition(schema, …) reads.
+    const r = input.authorConditions([...conditions, ...extras]);
+    conditions = stampAuthorConditions(r, wire, ctx);
     if (r.error !== undefined) {
       state = 'ERROR';
       input.onAuthorError?.(r.error);
     }
   } else if (input.authorDeletion === true) {
-    const authored = mergeWithPrevious(
+    conditions = mergeWithPrevious(
       conditions.filter((c) => c.type === T.resourcesReady),
-      wire.filter((c) => !KRO_TS_TYPES.has(c.type)),
+      wire,
     );
-    const own = new Set(authored.map((c) => c.type));
-    extras = kstatusConditions(conditions, extras, ctx).filter((c) => !own.has(c.type));
-    conditions = [...authored, ...extras];
   } else {
-    conditions = sortConditions([...conditions, ...kstatusConditions(conditions, extras, ctx)]);
+    conditions = sortConditions([...conditions, ...extras]);
   }
   const out: Record<string, unknown> = { ...user, state, conditions };
   if (!declared.has('observedGeneration')) out['observedGeneration'] = input.generation;
@@ -125,15 +117,13 @@ export function buildStatus(stored: Record<string, unknown>, input: StatusInput)
  * `Reconciling` and `Stalled` (kstatus's abnormal-true conditions) derived from Ready: Ready True
  * at this generation → both False; Ready False/Unknown for a failure reason (FAILURE_REASONS) →
  * Stalled True with Ready's reason and message; otherwise (waiting, applying, deleting, a
- * dependency pending) → Reconciling True. Suspended instances are neither. `failure` (degraded
- * author conditions) makes the instance Stalled whatever Ready says. Returns `extras` (the
- * stored kro-ts conditions, GraphCurrent included) with both set.
+ * dependency pending) → Reconciling True. Suspended instances are neither. Returns `extras`
+ * (the stored kro-ts conditions, GraphCurrent included) with both set.
  */
 export function kstatusConditions(
   builtins: readonly Condition[],
   extras: readonly Condition[],
   ctx: ConditionContext,
-  failure?: { readonly reason: string; readonly message: string },
 ): Condition[] {
   const ready = findCondition(builtins, T.ready);
   const readyNow = ready?.status === 'True' && ready.observedGeneration === ctx.generation;
@@ -144,9 +134,6 @@ export function kstatusConditions(
   if (ctx.deleting === true) {
     reconciling = { type: K.reconciling, status: 'True', reason: 'Deleting', message: 'deleting resources' };
     stalled = { type: K.stalled, status: 'False', reason: 'Deleting', message: '' };
-  } else if (failure !== undefined) {
-    reconciling = { type: K.reconciling, status: 'False', reason: 'Stalled', message: '' };
-    stalled = { type: K.stalled, status: 'True', ...failure };
   } else if (readyNow) {
     reconciling = { type: K.reconciling, status: 'False', reason: 'Ready', message: '' };
     stalled = { type: K.stalled, status: 'False', reason: 'Ready', message: '' };

@@ -8,7 +8,9 @@
 //   apply refused (Service port 70000)  not met        Failed       Degraded
 //   spec changed, not yet observed      not met        InProgress   Progressing
 //   rolling update after a tag bump     not met        InProgress   Progressing  (then Ready = new tag runs)
-// Events, label-only edits and a rejected RGD update are checked along the way.
+// Events, label-only edits, a rejected RGD update (GraphCurrent names the serving GraphRevision)
+// and an RGD with author conditions (kro v0.9.4: they replace the built-ins on the wire; kro-ts's
+// kstatus conditions pass through runtime.condition) are checked along the way.
 
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
@@ -35,6 +37,7 @@ let op: TestOperator;
 let frontend: KindRef;
 let guarded: KindRef;
 let labelled: KindRef;
+let authored: KindRef;
 let ns: string;
 
 const kroGroup = (p: string) => `${p}${Math.random().toString(16).slice(2, 8)}.kro.run`;
@@ -76,12 +79,36 @@ const LABELLED = {
   ],
 };
 
+// Author conditions replace kro's on the wire (kro v0.9.4); this author keeps the kstatus ones.
+const AUTHORED = {
+  kind: 'Authored',
+  spec: { port: 'integer | default=80' },
+  status: {
+    conditions: [
+      "${runtime.newCondition({type: 'Available', status: runtime.condition(schema, 'Ready').status, reason: 'Mirrored'})}",
+      "${runtime.condition(schema, 'Reconciling')}",
+      "${runtime.condition(schema, 'Stalled')}",
+    ],
+  },
+  resources: [
+    {
+      id: 'svc',
+      template: {
+        apiVersion: 'v1',
+        kind: 'Service',
+        metadata: { name: '${schema.metadata.name}' },
+        spec: { selector: { app: '${schema.metadata.name}' }, ports: [{ port: '${schema.spec.port}' }] },
+      },
+    },
+  ],
+};
+
 beforeAll(async () => {
   op = await startTestOperator();
   const file = parse(
     readFileSync(new URL('../../../deploy/examples/frontend-app/rgd.yaml', import.meta.url), 'utf8'),
   ) as RgdFile;
-  [frontend, guarded, labelled] = await Promise.all([
+  [frontend, guarded, labelled, authored] = await Promise.all([
     createActiveRgd(op, {
       kind: file.spec.schema.kind,
       spec: file.spec.schema.spec,
@@ -90,6 +117,7 @@ beforeAll(async () => {
     }),
     createActiveRgd(op, { ...GUARDED, group: kroGroup('gd') }),
     createActiveRgd(op, { ...LABELLED, group: kroGroup('lb') }),
+    createActiveRgd(op, { ...AUTHORED, group: kroGroup('au') }),
   ]);
   ns = await createTestNamespace('gitops');
 });
@@ -269,7 +297,10 @@ describe('FrontendAppV2: waiting, ready, rolling update, drift', () => {
             reason: 'NotReady',
             observedGeneration: 2,
           });
-          expect(String(conditionOf(i, 'Ready')?.['message'])).toContain('readyWhen');
+          // The rollout itself holds Ready back: readyWhen[2] (no old replica left) is false.
+          expect(String(conditionOf(i, 'Ready')?.['message'])).toContain(
+            'readyWhen[2] "${deployment.status.?replicas.orValue(0) == deployment.spec.replicas}" is false',
+          );
         },
         'rolling update waits',
       );
@@ -437,27 +468,47 @@ describe('Labelled: schema.metadata and a rejected RGD update', () => {
     });
     expect((await getInstance(labelled, name, ns)).metadata.generation).toBe(1);
 
-    // A typo in the RGD: the newer spec is refused, the instance keeps its graph and says so.
+    // Served from the RGD's GraphRevision (kro v0.9.4 numbering: status.lastIssuedRevision).
     const rgd = await getRgd(labelled.rgdName);
     const served = rgd.metadata.generation;
-    await kube.resources.mergePatch(
-      { ...RGD_REF, name: labelled.rgdName },
-      {
-        spec: {
-          resources: [
-            {
-              id: 'team',
-              template: {
-                apiVersion: 'v1',
-                kind: 'ConfigMap',
-                metadata: { name: '${schema.metadata.name}-team' },
-                data: { team: '${schema.spec.sufix}' },
-              },
-            },
-          ],
-        },
-      },
+    const revision = Number((rgd.status as { lastIssuedRevision?: number }).lastIssuedRevision);
+    const grName = `${labelled.rgdName}-r${String(revision).padStart(5, '0')}`;
+    expect(
+      await kube.resources.tryGet({
+        apiVersion: 'internal.kro.run/v1alpha1',
+        kind: 'GraphRevision',
+        name: grName,
+      }),
+    ).toBeDefined();
+    const from = `revision ${revision} of ResourceGraphDefinition ${labelled.rgdName} (GraphRevision ${grName}, RGD generation ${String(served)})`;
+    await untilInstance(
+      { kind: labelled, name, namespace: ns },
+      (i) =>
+        expect(conditionOf(i, 'GraphCurrent')).toMatchObject({
+          status: 'True',
+          reason: 'Current',
+          message: `served from ${from}`,
+        }),
+      'GraphCurrent True',
     );
+
+    // A typo in the RGD: the newer spec is refused, the instance keeps its graph and says so.
+    const typo = (field: string) => ({
+      spec: {
+        resources: [
+          {
+            id: 'team',
+            template: {
+              apiVersion: 'v1',
+              kind: 'ConfigMap',
+              metadata: { name: '${schema.metadata.name}-team' },
+              data: { team: '${schema.metadata.labels.team}', suffix: `\${schema.spec.${field}}` },
+            },
+          },
+        ],
+      },
+    });
+    await kube.resources.mergePatch({ ...RGD_REF, name: labelled.rgdName }, typo('sufix'));
     const inst = await untilInstance(
       { kind: labelled, name, namespace: ns },
       (i) =>
@@ -471,14 +522,76 @@ describe('Labelled: schema.metadata and a rejected RGD update', () => {
     expect(message).toContain(
       `generation ${Number(served) + 1} of ResourceGraphDefinition ${labelled.rgdName} was rejected`,
     );
-    expect(message).toContain(
-      `still served from ResourceGraphDefinition ${labelled.rgdName} generation ${String(served)}`,
-    );
+    expect(message).toContain(`still served from ${from}: `);
     expect(message).toContain('sufix');
     // The instance itself stays Ready; the RGD is what Argo CD reports Degraded.
     expect(conditionOf(inst, 'Ready')).toMatchObject({ status: 'True' });
     const rejected = await getRgd(labelled.rgdName);
     expect((await argocdHealth(rejected as unknown as KubeObject)).status).toBe('Degraded');
+    expect(rejected.status?.lastIssuedRevision).toBe(revision);
+
+    // The typo fixed: a new GraphRevision serves the instance, GraphCurrent is True again.
+    await kube.resources.mergePatch({ ...RGD_REF, name: labelled.rgdName }, typo('suffix'));
+    const next = `${labelled.rgdName}-r${String(revision + 1).padStart(5, '0')}`;
+    await untilInstance(
+      { kind: labelled, name, namespace: ns },
+      (i) =>
+        expect(conditionOf(i, 'GraphCurrent')).toMatchObject({
+          status: 'True',
+          reason: 'Current',
+          message: `served from revision ${revision + 1} of ResourceGraphDefinition ${labelled.rgdName} (GraphRevision ${next}, RGD generation ${Number(served) + 2})`,
+        }),
+      'GraphCurrent True at the next revision',
+    );
+    await eventually(
+      async () => expect((await kube.resources.get(cm))['data']).toEqual({ team: 'green', suffix: 'x' }),
+      { timeoutMs: 30_000, description: 'the fixed spec applied' },
+    );
+  });
+});
+
+describe('Authored: an RGD with its own conditions', () => {
+  it("writes only the author's conditions, and kstatus/Argo CD still judge them", async () => {
+    const name = uniqueName('au');
+    await createInstance(authored, { name, namespace: ns, spec: {} });
+    await untilInstance(
+      { kind: authored, name, namespace: ns },
+      (i) => {
+        expect(statusOf(i)['state']).toBe('ACTIVE');
+        expect(
+          (statusOf(i)['conditions'] as { type: string; status: string }[]).map((c) => [c.type, c.status]),
+        ).toEqual([
+          ['Available', 'True'],
+          ['Reconciling', 'False'],
+          ['Stalled', 'False'],
+        ]);
+      },
+      'author conditions written',
+    );
+    expect(await judge('ready, RGD with author conditions (no Ready)', authored, name)).toEqual({
+      wait: 'not met',
+      kstatus: 'Current',
+      argocd: 'Healthy',
+    });
+
+    const kube = await getKube();
+    await kube.resources.mergePatch(instanceRef(authored, name, ns), { spec: { port: 70000 } });
+    const inst = await untilInstance(
+      { kind: authored, name, namespace: ns },
+      (i) => {
+        expect(statusOf(i)['state']).toBe('ERROR');
+        expect(conditionOf(i, 'Stalled')).toMatchObject({ status: 'True', reason: 'ResourceError' });
+        expect(conditionOf(i, 'Available')).toMatchObject({ status: 'False' });
+        expect(conditionOf(i, 'Ready')).toBeUndefined();
+      },
+      'author conditions after a refused apply',
+    );
+    expect(String(conditionOf(inst, 'Stalled')?.['message'])).toContain('70000');
+    expect(await judge('apply refused, RGD with author conditions', authored, name)).toEqual({
+      wait: 'not met',
+      kstatus: 'Failed',
+      argocd: 'Degraded',
+    });
   });
 });
 
