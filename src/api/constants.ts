@@ -71,6 +71,29 @@ export const InstanceConditionTypes = {
   ready: 'Ready',
 } as const;
 
+/**
+ * Conditions kro-ts adds beside kro's four, derived from them on every status write; none is a
+ * dependent of Ready. `Reconciling` and `Stalled` follow the kstatus convention (abnormal-true:
+ * present as False when all is well) so Flux, kpt, Helm and `kubectl wait` read them;
+ * `GraphCurrent` says whether the instance is served from its RGD's latest generation.
+ */
+export const KstatusConditionTypes = {
+  reconciling: 'Reconciling',
+  stalled: 'Stalled',
+} as const;
+export const GRAPH_CURRENT_CONDITION = 'GraphCurrent';
+
+/**
+ * Ready=False reasons that mean a human must act (the instance is Stalled): every other False
+ * or Unknown reason is work still in progress.
+ */
+export const FAILURE_REASONS: ReadonlySet<string> = new Set([
+  'ResourceError',
+  'StatusFieldError',
+  'ResolutionFailed',
+  'ManagementFailed',
+]);
+
 export const RgdStates = { active: 'Active', inactive: 'Inactive' } as const;
 export type RgdState = (typeof RgdStates)[keyof typeof RgdStates];
 

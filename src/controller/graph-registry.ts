@@ -8,8 +8,14 @@ export interface ServedGraph {
   readonly graph: CompiledGraph;
   readonly rgdName: string;
   readonly rgdUid: string;
-  /** Increases each time the RGD controller installs a new graph for the kind. */
+  /** The GraphRevision number (spec.revision) of the spec this graph was built from. */
   readonly revision: number;
+  /** The GraphRevision object's name (`<rgd>-r00003`), when revisions are resolved. */
+  readonly graphRevision?: string;
+  /** metadata.generation of the RGD this graph was built from. */
+  readonly rgdGeneration?: number;
+  /** A newer generation of the RGD that was refused while this graph keeps serving. */
+  readonly rejected?: { readonly generation: number; readonly message: string };
 }
 
 export type GraphLookup =

@@ -3,7 +3,9 @@
 // controller registers a kind with its served graph, swaps the graph atomically (re-enqueueing
 // every instance) and deregisters it. Instance watches come from the shared watch layer; an
 // update enqueues only when metadata.generation changed or the `kro.run/reconcile` suspension
-// flipped. Keys of kinds that are not registered are dropped unreconciled.
+// flipped, or when user labels/annotations changed and the graph reads `schema.metadata`; a
+// label/annotation edit the graph does not read is recorded as a MetadataChangeIgnored event.
+// Keys of kinds that are not registered are dropped unreconciled.
 
 import type { Config } from '../config.js';
 import type { Gvr, InformerHandlers, Kube, KubeObject } from '../kube/index.js';
@@ -19,7 +21,9 @@ import type { InstanceKey } from './instance-key.js';
 import { formatInstanceKey, instanceGvrKey, parseInstanceKey } from './instance-key.js';
 import { createInstanceReconciler } from './instance/index.js';
 import type { ShutdownResult } from './queue.js';
-import { instanceUpdateTriggers } from './watch-layer-triggers.js';
+import type { CompiledGraph } from '../graph/types.js';
+import { EventReasons, instanceEventComponent } from '../observability/events.js';
+import { instanceUpdateTriggers, readsSchemaMetadata, userMetadataChanges } from './watch-layer-triggers.js';
 import { WorkQueue } from './queue.js';
 import type { WatchLayer } from './watch-layer.js';
 import type { InformerLike } from './watch-layer-shared.js';
@@ -257,6 +261,8 @@ export class InstanceManager {
           this.queue.add(this.keyOf(gvr, obj));
           return;
         }
+        const changed = userMetadataChanges(old, obj);
+        if (changed.length > 0 && this.onMetadataChange(gvr, obj, changed)) return;
         this.log.debug(
           {
             name: obj.metadata.name,
@@ -271,11 +277,58 @@ export class InstanceManager {
     };
   }
 
+  /**
+   * A user label/annotation edit without a generation change: reconcile when the served graph
+   * reads `schema.metadata` (returns true), else say on the instance that it was seen and needs
+   * no work (kro's generation skip, made visible).
+   */
+  private onMetadataChange(gvr: Gvr, obj: KubeObject, changed: readonly string[]): boolean {
+    const lookup = this.registry.lookup(gvrKeyOf(gvr));
+    if (lookup?.kind !== 'served') return false;
+    const graph = lookup.served.graph;
+    if (graphReadsMetadata(graph)) {
+      this.queue.add(this.keyOf(gvr, obj));
+      return true;
+    }
+    const what = changed.join(' and ');
+    this.options.events.forComponent(instanceEventComponent(`${gvr.resource}.${gvr.group}`)).emit({
+      object: {
+        apiVersion: graph.instance.apiVersion,
+        kind: graph.instance.kind,
+        name: obj.metadata.name ?? '',
+        ...(obj.metadata.namespace ? { namespace: obj.metadata.namespace } : {}),
+        ...(obj.metadata.uid ? { uid: obj.metadata.uid } : {}),
+      },
+      type: 'Normal',
+      reason: EventReasons.metadataChangeIgnored,
+      message: `${what} changed at generation ${obj.metadata.generation ?? 0}: nothing to reconcile, the graph of ResourceGraphDefinition ${lookup.served.rgdName} does not read schema.metadata`,
+    });
+    return false;
+  }
+
   private async reconcileKey(text: string, signal: AbortSignal): Promise<{ requeueAfterMs?: number } | void> {
     const key = parseInstanceKey(text);
     if (!this.kinds.has(instanceGvrKey(key))) return undefined;
     return this.reconciler.reconcile(key, { signal });
   }
+}
+
+const metadataReaders = new WeakMap<CompiledGraph, boolean>();
+
+/** Whether any expression of the graph (templates, conditions, forEach, status) reads schema.metadata. */
+export function graphReadsMetadata(graph: CompiledGraph): boolean {
+  const known = metadataReaders.get(graph);
+  if (known !== undefined) return known;
+  const texts: string[] = [];
+  for (const n of graph.nodes) {
+    for (const f of n.fields) for (const e of f.expressions) texts.push(e.expression);
+    for (const c of [...n.includeWhen, ...n.readyWhen]) texts.push(c.expression.expression);
+    for (const d of n.forEach) texts.push(d.expression.expression);
+  }
+  for (const f of graph.status.fields) for (const e of f.expressions) texts.push(e.expression);
+  const reads = readsSchemaMetadata(texts);
+  metadataReaders.set(graph, reads);
+  return reads;
 }
 
 function gvrOfGraph(served: ServedGraph): Gvr {

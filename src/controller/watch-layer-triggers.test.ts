@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { instanceUpdateTriggers, isSuspended, rgdUpdateTriggers } from './watch-layer-triggers.js';
+import {
+  instanceUpdateTriggers,
+  isSuspended,
+  readsSchemaMetadata,
+  rgdUpdateTriggers,
+  userMetadataChanges,
+} from './watch-layer-triggers.js';
 
 const obj = (generation: number, annotations?: Record<string, string>, deletionTimestamp?: string) => ({
   metadata: {
@@ -40,5 +46,29 @@ describe('rgdUpdateTriggers', () => {
     ['allow annotation not "true"', obj(3), obj(3, { 'kro.run/allow-breaking-changes': 'yes' }), false],
   ])('%s', (_name, a, b, expected) => {
     expect(rgdUpdateTriggers(a, b)).toBe(expected);
+  });
+});
+
+describe('label/annotation-only edits', () => {
+  const meta = (labels: Record<string, string>, annotations: Record<string, string> = {}) => ({
+    metadata: { generation: 2, labels, annotations },
+  });
+  it('reports user label and annotation changes, not kro-ts bookkeeping', () => {
+    expect(userMetadataChanges(meta({ team: 'a' }), meta({ team: 'b' }))).toEqual(['labels']);
+    expect(userMetadataChanges(meta({}, { owner: 'x' }), meta({}, {}))).toEqual(['annotations']);
+    expect(
+      userMetadataChanges(
+        meta({ 'kro.run/owned': 'true' }, { 'applyset.kubernetes.io/contains-group-kinds': 'a' }),
+        meta({ 'kro.run/owned': 'false', 'applyset.kubernetes.io/id': 'x' }, { 'internal.kro.run/x': 'y' }),
+      ),
+    ).toEqual([]);
+    expect(userMetadataChanges(meta({ a: '1', b: '2' }), meta({ b: '2', a: '1' }))).toEqual([]);
+  });
+  it('tells whether expressions read schema.metadata', () => {
+    expect(readsSchemaMetadata(['schema.metadata.labels.team'])).toBe(true);
+    expect(readsSchemaMetadata(['schema.?metadata.annotations["x"].orValue("")'])).toBe(true);
+    expect(readsSchemaMetadata(['schema.spec.name', 'deployment.metadata.labels.app'])).toBe(false);
+    expect(readsSchemaMetadata(['schema.metadata.name + "-x"', 'schema.metadata.namespace'])).toBe(false);
+    expect(readsSchemaMetadata(['schema.metadata.name', 'has(schema.metadata.annotations)'])).toBe(true);
   });
 });

@@ -1,19 +1,25 @@
 // schema.status.conditions (kro v0.9.4 author-defined conditions): a list of `${...}` strings,
 // each returning runtime.newCondition(...) or a list of them. Build-time rules, as kro's:
 // a literal condition type is declared by one entry only; runtime.condition(schema, '<literal>')
-// may read kro's built-in types only (not an author type, not an unknown one); literal
-// newCondition status/type values are checked by the CEL macro itself.
+// may read kro's built-in types only (not an author type, not an unknown one) — and, a kro-ts
+// extension, the conditions kro-ts derives (Reconciling, Stalled, GraphCurrent), so an author who
+// replaces the built-ins can keep the kstatus ones with `${runtime.condition(schema, 'Stalled')}`;
+// literal newCondition status/type values are checked by the CEL macro itself.
 
 import { typeInfo } from '../cel/index.js';
 import type { CompiledExpression } from '../cel/index.js';
-import { InstanceConditionTypes } from '../api/constants.js';
+import { GRAPH_CURRENT_CONDITION, InstanceConditionTypes, KstatusConditionTypes } from '../api/constants.js';
 import { compileAt } from './cel-port.js';
 import type { Variables } from './cel-port.js';
 import type { IssueList } from './issues.js';
 import { Codes, msg } from './messages.js';
 import type { CompiledAuthorCondition } from './types.js';
 
-const BUILTIN_TYPES: ReadonlySet<string> = new Set(Object.values(InstanceConditionTypes));
+const BUILTIN_TYPES: ReadonlySet<string> = new Set([
+  ...Object.values(InstanceConditionTypes),
+  ...Object.values(KstatusConditionTypes),
+  GRAPH_CURRENT_CONDITION,
+]);
 const WHOLE = /^\$\{([\s\S]*)\}$/u;
 
 function goTypeName(v: unknown): string {

@@ -122,7 +122,7 @@ export const msg = {
   conditionSelfReference: (type: string, expr: string) =>
     `runtime.condition(schema, ${goQuote(type)}): custom conditions cannot reference each other in expression ${goQuote(expr)}`,
   conditionUnknownLookup: (type: string, expr: string) =>
-    `runtime.condition(schema, ${goQuote(type)}): unknown condition type; only kro's built-in types (InstanceManaged, GraphResolved, ResourcesReady, Ready) can be read from schema in expression ${goQuote(expr)}`,
+    `runtime.condition(schema, ${goQuote(type)}): unknown condition type; only kro's built-in types (InstanceManaged, GraphResolved, ResourcesReady, Ready) and kro-ts's Reconciling, Stalled, GraphCurrent can be read from schema in expression ${goQuote(expr)}`,
   statusTypeCheck: (expr: string, path: string, detail: string) =>
     `failed to type-check status expression ${goQuote(expr)} at path ${goQuote(path)}: ${detail}`,
   omitGate: () => 'omit() requires the CELOmitFunction feature gate to be enabled',

@@ -511,6 +511,9 @@ describe('status checks (18)', () => {
           "${runtime.newCondition({type: 'CmReady', status: has(a.data) ? 'True' : 'False', reason: 'R', message: a.metadata.name})}",
           "${[1, 2].map(i, runtime.newCondition({type: 'T' + string(i), status: 'True'}))}",
           "${runtime.newCondition({type: 'Mirror', status: runtime.condition(schema, 'ResourcesReady').status})}",
+          // kro-ts: the kstatus conditions it derives can be passed through.
+          "${runtime.condition(schema, 'Stalled')}",
+          "${[runtime.condition(schema, 'Reconciling'), runtime.condition(schema, 'GraphCurrent')]}",
         ],
       },
     });
@@ -521,6 +524,8 @@ describe('status checks (18)', () => {
       ['spec.schema.status.conditions[0]', ['a']],
       ['spec.schema.status.conditions[1]', []],
       ['spec.schema.status.conditions[2]', []],
+      ['spec.schema.status.conditions[3]', []],
+      ['spec.schema.status.conditions[4]', []],
     ]);
     expect(out.value.status.declared).toEqual(['name']);
     const crd = out.value.crd as {
@@ -574,7 +579,7 @@ describe('status checks (18)', () => {
       ],
       [
         ["${runtime.newCondition({type: 'B', status: runtime.condition(schema, 'Redy').status})}"],
-        'runtime.condition(schema, "Redy"): unknown condition type; only kro\'s built-in types (InstanceManaged, GraphResolved, ResourcesReady, Ready) can be read from schema',
+        'runtime.condition(schema, "Redy"): unknown condition type; only kro\'s built-in types (InstanceManaged, GraphResolved, ResourcesReady, Ready) and kro-ts\'s Reconciling, Stalled, GraphCurrent can be read from schema',
       ],
       [["${runtime.newCondition({type: 'A', status: nope.x})}"], 'nope'],
     ];

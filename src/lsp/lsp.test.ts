@@ -129,8 +129,8 @@ describe('kro-ts lsp', { timeout: 60_000 }, () => {
     expect(markdown(replicas)).toBe('**`schema.spec.values.deployment.replicas`**: `int`\n\ndefault: `1`');
     const resource = await client.hover(uri, positionIn(text, '${configMap.metadata.name}', 3));
     expect(markdown(resource)).toContain('resource `v1 ConfigMap`');
-    const status = await client.hover(uri, positionIn(text, 'deployment.status.availableReplicas', 20));
-    expect(markdown(status)).toBe('**`deployment.status.availableReplicas`**: `int`\n\nformat: int32');
+    const status = await client.hover(uri, positionIn(text, 'deployment.status.?availableReplicas', 21));
+    expect(markdown(status)).toBe('**`deployment.status.?availableReplicas`**: `int`\n\nformat: int32');
     expect(await client.hover(uri, positionIn(text, 'kind: Deployment', 7))).toBeNull();
   });
 

@@ -210,6 +210,26 @@ describe('EventRecorder rate limit and failures', () => {
     expect(await metricValue(s.metrics, 'events_dropped_total')).toBe(6);
   });
 
+  it('never drops a Warning for budget, and aggregates repeats once the budget is spent', async () => {
+    const s = setup();
+    for (let i = 0; i < 25; i++)
+      s.instance.emit({ object: webapp, type: 'Normal', reason: 'Waiting', message: `m${i}` });
+    s.instance.emit({ object: webapp, type: 'Normal', reason: 'Waiting', message: 'over budget' });
+    s.instance.emit({ object: webapp, type: 'Warning', reason: 'ApplyFailed', message: 'port 70000' });
+    s.instance.emit({ object: webapp, type: 'Warning', reason: 'ApplyFailed', message: 'port 70000' });
+    s.instance.emit({ object: webapp, type: 'Normal', reason: 'Waiting', message: 'm3' });
+    await s.recorder.flush();
+    const byReason = (reason: string) => s.records.filter((r) => r.event.reason === reason);
+    expect(byReason('ApplyFailed').map((r) => [r.operation, r.event.count, r.event.type])).toEqual([
+      ['create', 1, 'Warning'],
+      ['patch', 2, 'Warning'],
+    ]);
+    // The repeat of m3 is aggregated into its Event; only the new Normal message was dropped.
+    expect(s.records.filter((r) => r.event.message === 'm3').map((r) => r.event.count)).toEqual([1, 2]);
+    expect(s.records.some((r) => r.event.message === 'over budget')).toBe(false);
+    expect(await metricValue(s.metrics, 'events_dropped_total')).toBe(1);
+  });
+
   it('never throws into the caller when the sink fails, and creates afresh next time', async () => {
     let fail = true;
     const ops: string[] = [];

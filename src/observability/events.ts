@@ -1,8 +1,10 @@
 // Kubernetes Events (spec/05 §9), as client-go's recorder does them but without its goroutines:
-// - per involved object a token bucket (burst 25, then one per 5 minutes); dropped events are
-//   counted in `events_dropped_total`;
 // - an event equal to one emitted in the last 10 minutes (same object, type, reason, message)
-//   patches that Event's `count` and `lastTimestamp` instead of creating another;
+//   patches that Event's `count` and `lastTimestamp` instead of creating another: repeats are
+//   aggregated, never dropped;
+// - per involved object a token bucket (burst 25, then one per 5 minutes) limits new Normal
+//   Events; dropped ones are counted in `events_dropped_total`. Warnings are never dropped for
+//   budget (a failure must always be visible); they are aggregated like every other event;
 // - writing is asynchronous and best effort: `emit` never throws, never waits, and a failed write
 //   is logged and counted, never surfaced to the reconcile.
 // The API write is injected (`EventSink`); kube/ provides the one that creates/patches Events.
@@ -22,6 +24,9 @@ export const EventReasons = {
   resourceCreated: 'ResourceCreated',
   resourceAdopted: 'ResourceAdopted',
   resourcePruned: 'ResourcePruned',
+  resourceUpdated: 'ResourceUpdated',
+  resourceDriftReverted: 'ResourceDriftReverted',
+  metadataChangeIgnored: 'MetadataChangeIgnored',
   resourceDeleted: 'ResourceDeleted',
   applyFailed: 'ApplyFailed',
   nodeError: 'NodeError',
@@ -170,19 +175,19 @@ export class EventRecorder {
       object.name,
       object.uid ?? '',
     ]);
-    if (!this.bucketFor(objectKey).tryTake()) {
-      this.dropped(
-        { reason: event.reason, kind: object.kind, name: object.name },
-        'Event dropped by rate limit',
-      );
-      return;
-    }
     const message = truncate(event.message);
     const key = JSON.stringify([objectKey, event.type, event.reason, message]);
     const now = this.now();
     const timestamp = formatTime(now);
     let entry = touch(this.emitted, key);
     const operation = entry !== undefined && now - entry.lastMs <= DEDUPE_WINDOW_MS ? 'patch' : 'create';
+    if (operation === 'create' && event.type === 'Normal' && !this.bucketFor(objectKey).tryTake()) {
+      this.dropped(
+        { reason: event.reason, kind: object.kind, name: object.name },
+        'Event dropped by rate limit',
+      );
+      return;
+    }
     if (entry === undefined || operation === 'create') {
       const namespace =
         object.namespace !== undefined && object.namespace !== '' ? object.namespace : 'default';

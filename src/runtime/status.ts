@@ -91,7 +91,7 @@ export function resourcesReady(
     truncate(rs.map((r) => `node "${r.id}": ${r.message || r.reason}`).join('; '));
   const errors = ordered.filter((r) => r.state === 'ERROR');
   if (errors.length > 0)
-    return { status: 'False', reason: 'NotReady', message: `resource error: ${details(errors)}` };
+    return { status: 'False', reason: 'ResourceError', message: `resource error: ${details(errors)}` };
   const deleting = ordered.find((r) => r.state === 'DELETING');
   if (deleting) {
     const at = deleting.namespace ? `${deleting.namespace}/${deleting.name ?? ''}` : (deleting.name ?? '');

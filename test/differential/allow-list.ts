@@ -24,6 +24,24 @@ export const ALLOW_LIST: readonly AllowEntry[] = [
     shape: 'kro-ts-only',
   },
   {
+    id: 'instance-kstatus-conditions',
+    reason:
+      'kro-ts writes Reconciling and Stalled (kstatus conventions) and GraphCurrent (which GraphRevision serves the instance) beside kro\'s four conditions, unless the RGD declares its own conditions (README "GitOps")',
+    category: ['instance'],
+    path: /^status\.conditions\[type=(Reconciling|Stalled|GraphCurrent)\](\.|$)/,
+    shape: 'kro-ts-only',
+  },
+  {
+    id: 'instance-failure-reason',
+    reason:
+      'Ready/ResourcesReady=False after a failure (refused apply, CEL error) has reason ResourceError in kro-ts, kro says NotReady for waiting and failures alike (README "GitOps")',
+    category: ['instance'],
+    path: /^status\.conditions\[type=(Ready|ResourcesReady)\]\.reason$/,
+    shape: 'both',
+    kroTsValue: /^"ResourceError"$/,
+    kroValue: /^"NotReady"$/,
+  },
+  {
     id: 'update-field-managers',
     reason:
       "non-apply writes (finalizers, RGD/instance status) are attributed by the API server to the client: kro's user agent is `kro`, kro-ts's `kro-ts`, and kro-ts writes instance status as `kro.run/status`; Update entries never conflict with server-side apply, and the Apply managers (kro.run/applyset, kro.run/labeller, kro.run/applyset-parent) are the same",

@@ -10,6 +10,7 @@ import { errorMessage } from '../../lib/errors.js';
 import type { DesiredItem, ItemReport, NodeOutcome, NodeReport, RuntimeObject } from '../../runtime/index.js';
 import { addOwnerReference, collectionReadiness, scalarReadiness } from '../../runtime/index.js';
 import type { NodePlan } from '../../runtime/index.js';
+import { changedFields, describeChanges, ownedByOthers } from './changes.js';
 import type { RunState } from './run-state.js';
 import { gvrOf } from './run-state.js';
 
@@ -65,6 +66,7 @@ export async function applyItem(
     const msg = `${obj.kind} ${where(applied)} (node ${node.id})`;
     if (r.created) run.emit('Normal', 'ResourceCreated', `created ${msg}`);
     else if (owner === undefined) run.emit('Normal', 'ResourceAdopted', `adopted ${msg}`);
+    else if (live !== undefined && !known) emitChange(run, { body, live, applied, msg });
     return { kind: 'applied', object: applied };
   } catch (e) {
     // An object a LIST did not show may exist unlabelled with details the apply must respect
@@ -86,6 +88,26 @@ export async function applyItem(
     );
     return out({ state: 'ERROR', reason: 'ApplyFailed', message });
   }
+}
+
+/**
+ * One event per apply that changed a child kro-ts already managed: `ResourceDriftReverted` when a
+ * changed field was owned by another field manager (someone edited it), else `ResourceUpdated`
+ * (the desired value changed, e.g. a new image tag). Both name the fields and values.
+ */
+function emitChange(
+  run: RunState,
+  o: { body: RuntimeObject; live: RuntimeObject; applied: RuntimeObject; msg: string },
+): void {
+  if (o.live.metadata.resourceVersion === o.applied.metadata.resourceVersion) return;
+  const changes = changedFields(o.body, o.live, o.applied);
+  if (changes.length === 0) return;
+  const drift = changes.filter((c) => ownedByOthers(o.live, c.path, FieldManagers.applySet));
+  if (drift.length > 0) {
+    run.emit('Normal', 'ResourceDriftReverted', `reverted drift on ${o.msg}: ${describeChanges(drift)}`);
+    return;
+  }
+  run.emit('Normal', 'ResourceUpdated', `updated ${o.msg}: ${describeChanges(changes)}`);
 }
 
 /** Applies a resource node and returns its report (observing it when settled). */

@@ -80,6 +80,13 @@ async function deleteMember(run: RunState, m: Member): Promise<'deleted' | 'gone
     ? `${o.metadata.namespace}/${o.metadata.name ?? ''}`
     : (o.metadata.name ?? '');
   const id = o.metadata.labels?.[Labels.nodeId] ?? '';
-  run.emit('Normal', 'ResourcePruned', `pruned ${o.kind} ${at} (node ${id})`);
+  const report = run.reports.get(id);
+  const why =
+    report?.state === 'SKIPPED'
+      ? `: ${report.message || report.reason}`
+      : run.ctx.graph.nodesById.has(id)
+        ? ': no longer rendered'
+        : ': node removed from the graph';
+  run.emit('Normal', 'ResourcePruned', `pruned ${o.kind} ${at} (node ${id})${why}`);
   return 'deleted';
 }

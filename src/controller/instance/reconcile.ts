@@ -2,7 +2,13 @@
 // the graph, ensures the managed metadata before touching any child, then runs the waves, prunes,
 // and writes status only when it changed. Errors are thrown typed: the queue retries with backoff.
 
-import { Annotations, InstanceConditionTypes as T, KRO_TS_VERSION } from '../../api/constants.js';
+import {
+  Annotations,
+  GRAPH_CURRENT_CONDITION,
+  InstanceConditionTypes as T,
+  KRO_TS_VERSION,
+} from '../../api/constants.js';
+import type { ConditionInput } from '../conditions.js';
 import type { ServedGraph } from '../graph-registry.js';
 import type { InstanceKey } from '../instance-key.js';
 import { instanceGvrKey } from '../instance-key.js';
@@ -114,6 +120,33 @@ function authorConditionsFor(
   };
 }
 
+/**
+ * GraphCurrent: which GraphRevision of the RGD serves the instance (the revision number kro's
+ * GraphRevisions and the RGD's `lastIssuedRevision` use), or why a newer spec was refused.
+ */
+export function graphCurrent(served: ServedGraph): ConditionInput {
+  const parts = [
+    served.graphRevision !== undefined ? `GraphRevision ${served.graphRevision}` : undefined,
+    served.rgdGeneration !== undefined ? `RGD generation ${served.rgdGeneration}` : undefined,
+  ].filter((p) => p !== undefined);
+  const from = `revision ${served.revision} of ResourceGraphDefinition ${served.rgdName}${parts.length > 0 ? ` (${parts.join(', ')})` : ''}`;
+  if (served.rejected === undefined) {
+    return {
+      type: GRAPH_CURRENT_CONDITION,
+      status: 'True',
+      reason: 'Current',
+      message: `served from ${from}`,
+    };
+  }
+  const message = `generation ${served.rejected.generation} of ResourceGraphDefinition ${served.rgdName} was rejected; still served from ${from}: ${served.rejected.message}`;
+  return {
+    type: GRAPH_CURRENT_CONDITION,
+    status: 'False',
+    reason: 'NewerSpecRejected',
+    message: message.length <= 1024 ? message : `${message.slice(0, 1021)}...`,
+  };
+}
+
 export async function reconcileServed(scope: ReconcileScope, served: ServedGraph): Promise<ReconcileResult> {
   const { deps, target } = scope;
   const graph = served.graph;
@@ -141,6 +174,7 @@ export async function reconcileServed(scope: ReconcileScope, served: ServedGraph
       ],
       state: () => 'ERROR',
       ...authorConditionsFor(scope, graph),
+      graphCurrent: graphCurrent(served),
     });
     throw e;
   }
@@ -159,6 +193,7 @@ export async function reconcileServed(scope: ReconcileScope, served: ServedGraph
       state: () => 'IN_PROGRESS',
       declared: graph.status.declared,
       ...authorConditionsFor(scope, graph),
+      graphCurrent: graphCurrent(served),
     });
     return {};
   }
@@ -188,10 +223,15 @@ export async function reconcileServed(scope: ReconcileScope, served: ServedGraph
   };
   await runWaves(run);
   const conflicts = mayPrune(run) ? await prune(run) : false;
-  return finish(scope, run, conflicts);
+  return finish(scope, run, conflicts, served);
 }
 
-async function finish(scope: ReconcileScope, run: RunState, conflicts: boolean): Promise<ReconcileResult> {
+async function finish(
+  scope: ReconcileScope,
+  run: RunState,
+  conflicts: boolean,
+  served: ServedGraph,
+): Promise<ReconcileResult> {
   const { deps } = scope;
   const graph = run.ctx.graph;
   deps.watches.setInterests(scope.target.key, [...run.interests.values()]);
@@ -206,6 +246,7 @@ async function finish(scope: ReconcileScope, run: RunState, conflicts: boolean):
     managedResources: mr,
     declared: graph.status.declared,
     ...authorConditionsFor(scope, graph, run.ctx),
+    graphCurrent: graphCurrent(served),
   });
   deps.metrics.instanceReconcileWaves.observe({ gvr: scope.target.gvrLabel }, run.waves);
   const waiting = [...run.reports.values()].some((r) => r.state !== 'SYNCED' && r.state !== 'SKIPPED');

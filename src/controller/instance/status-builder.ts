@@ -2,12 +2,24 @@
 // to it (spec 05 §9): condition transitions, and NodeError / Waiting judged against the stored
 // managedResources so a node that keeps waiting for the same thing produces one event.
 
-import { InstanceConditionTypes as T } from '../../api/constants.js';
+import {
+  FAILURE_REASONS,
+  GRAPH_CURRENT_CONDITION,
+  InstanceConditionTypes as T,
+  KstatusConditionTypes as K,
+} from '../../api/constants.js';
 import type { Condition } from '../../api/rgd.js';
 import type { AuthorConditionsResult, ManagedResourceEntry } from '../../runtime/index.js';
 import { mergeWithPrevious, stampAuthorConditions } from '../../runtime/index.js';
-import type { ConditionInput } from '../conditions.js';
-import { finalizeConditions, formatConditionTime, isConditionTrue, setCondition } from '../conditions.js';
+import type { ConditionContext, ConditionInput } from '../conditions.js';
+import {
+  findCondition,
+  finalizeConditions,
+  formatConditionTime,
+  isConditionTrue,
+  setCondition,
+  sortConditions,
+} from '../conditions.js';
 import type { InstanceEvents } from './types.js';
 
 export const DEPENDENTS = [T.instanceManaged, T.graphResolved, T.resourcesReady] as const;
@@ -34,9 +46,19 @@ export interface StatusInput {
   readonly authorDeletion?: boolean;
   /** Told when author conditions degrade (the state becomes ERROR). */
   readonly onAuthorError?: (message: string) => void;
+  /**
+   * Which RGD generation serves the instance, and the newer one refused if any (GraphCurrent);
+   * undefined keeps the stored condition.
+   */
+  readonly graphCurrent?: ConditionInput | undefined;
 }
 
 const BUILTIN_TYPES: ReadonlySet<string> = new Set([...DEPENDENTS, T.ready]);
+/**
+ * The conditions kro-ts writes beside kro's (README "GitOps") when the RGD declares none of its
+ * own; runtime.condition(schema, …) reads them either way.
+ */
+const KRO_TS_TYPES: ReadonlySet<string> = new Set([K.reconciling, K.stalled, GRAPH_CURRENT_CONDITION]);
 
 const OWN = new Set(['state', 'conditions', 'observedGeneration', 'managedResources']);
 
@@ -61,8 +83,16 @@ export function buildStatus(stored: Record<string, unknown>, input: StatusInput)
     input.userFields ??
     Object.fromEntries(Object.entries(stored).filter(([k]) => !OWN.has(k) || declared.has(k)));
   let state = input.state(ready);
+  // kro-ts's own conditions: GraphCurrent as given (else as stored), Reconciling/Stalled derived
+  // from kro's built-in Ready.
+  let extras = wire.filter((c) => KRO_TS_TYPES.has(c.type));
+  if (input.graphCurrent) extras = setCondition(extras, input.graphCurrent, ctx);
+  extras = kstatusConditions(conditions, extras, ctx);
   if (input.authorConditions) {
-    const r = input.authorConditions(conditions);
+    // kro's semantics: the author's conditions replace the built-ins on the wire (and kro-ts's
+    // own: an author who wants them lists `${runtime.condition(schema, 'Stalled')}`); the
+    // built-ins still decide `state` and are what runtime.condition(schema, …) reads.
+    const r = input.authorConditions([...conditions, ...extras]);
     conditions = stampAuthorConditions(r, wire, ctx);
     if (r.error !== undefined) {
       state = 'ERROR';
@@ -73,6 +103,8 @@ export function buildStatus(stored: Record<string, unknown>, input: StatusInput)
       conditions.filter((c) => c.type === T.resourcesReady),
       wire,
     );
+  } else {
+    conditions = sortConditions([...conditions, ...extras]);
   }
   const out: Record<string, unknown> = { ...user, state, conditions };
   if (!declared.has('observedGeneration')) out['observedGeneration'] = input.generation;
@@ -81,16 +113,65 @@ export function buildStatus(stored: Record<string, unknown>, input: StatusInput)
   return out;
 }
 
-/** Condition transition events: `<old> -> <new>: <reason>`. */
+/**
+ * `Reconciling` and `Stalled` (kstatus's abnormal-true conditions) derived from Ready: Ready True
+ * at this generation → both False; Ready False/Unknown for a failure reason (FAILURE_REASONS) →
+ * Stalled True with Ready's reason and message; otherwise (waiting, applying, deleting, a
+ * dependency pending) → Reconciling True. Suspended instances are neither. Returns `extras`
+ * (the stored kro-ts conditions, GraphCurrent included) with both set.
+ */
+export function kstatusConditions(
+  builtins: readonly Condition[],
+  extras: readonly Condition[],
+  ctx: ConditionContext,
+): Condition[] {
+  const ready = findCondition(builtins, T.ready);
+  const readyNow = ready?.status === 'True' && ready.observedGeneration === ctx.generation;
+  const reason = ready?.reason ?? 'AwaitingReconciliation';
+  const message = ready?.message ?? '';
+  let reconciling: ConditionInput;
+  let stalled: ConditionInput;
+  if (ctx.deleting === true) {
+    reconciling = { type: K.reconciling, status: 'True', reason: 'Deleting', message: 'deleting resources' };
+    stalled = { type: K.stalled, status: 'False', reason: 'Deleting', message: '' };
+  } else if (readyNow) {
+    reconciling = { type: K.reconciling, status: 'False', reason: 'Ready', message: '' };
+    stalled = { type: K.stalled, status: 'False', reason: 'Ready', message: '' };
+  } else if (FAILURE_REASONS.has(reason)) {
+    reconciling = { type: K.reconciling, status: 'False', reason: 'Stalled', message: '' };
+    stalled = { type: K.stalled, status: 'True', reason, message };
+  } else if (reason === 'ReconciliationSuspended') {
+    reconciling = { type: K.reconciling, status: 'False', reason, message };
+    stalled = { type: K.stalled, status: 'False', reason, message: '' };
+  } else {
+    reconciling = { type: K.reconciling, status: 'True', reason, message };
+    stalled = { type: K.stalled, status: 'False', reason: 'Progressing', message: '' };
+  }
+  return setCondition(setCondition([...extras], reconciling, ctx), stalled, ctx);
+}
+
+/** Whether a condition in this state reports a failure (Warning) rather than expected progress. */
+export function isFailure(c: Condition): boolean {
+  if (c.type === K.stalled) return c.status === 'True';
+  if (c.type === K.reconciling) return false;
+  if (c.type === GRAPH_CURRENT_CONDITION) return c.status === 'False';
+  return c.status !== 'True' && FAILURE_REASONS.has(c.reason ?? '');
+}
+
+/**
+ * Condition transition events: `<old> -> <new>: <reason>`. Warning only for a failure (a human
+ * must act); reaching True and expected waiting (NotReady, a dependency pending) are Normal.
+ * Reconciling and Stalled are derived from Ready and not announced on their own.
+ */
 export function emitConditionEvents(emit: InstanceEvents, before: unknown, after: unknown): void {
   const list = (v: unknown): Condition[] => (Array.isArray(v) ? (v as Condition[]) : []);
   const old = new Map(list(before).map((c) => [c.type, c]));
   for (const c of list(after)) {
     const prev = old.get(c.type);
-    if (prev?.status === c.status) continue;
-    if (c.reason === 'AwaitingReconciliation') continue;
+    if (prev?.status === c.status && (prev.reason === c.reason || !isFailure(c))) continue;
+    if (c.reason === 'AwaitingReconciliation' || c.type === K.reconciling || c.type === K.stalled) continue;
     emit(
-      c.status === 'True' ? 'Normal' : 'Warning',
+      isFailure(c) ? 'Warning' : 'Normal',
       c.type,
       `${prev?.status ?? 'none'} -> ${c.status}: ${c.reason ?? ''}`,
     );

@@ -27,6 +27,7 @@ import {
   releaseGraphRevision,
 } from './graph-revisions.js';
 import { graphRevisionHash } from './revision-hash.js';
+import { graphRevisionName } from './revision-naming.js';
 import { specHash } from './spec-hash.js';
 import { RgdStatusDraft, writeRgdStatus } from './status.js';
 
@@ -95,7 +96,16 @@ export async function reconcileRgd(
   const served: ServedGraph =
     reuse && mem.served && mem.served.revision === revision
       ? mem.served
-      : { graph, rgdName: name, rgdUid: rgd.metadata.uid ?? '', revision };
+      : {
+          graph,
+          rgdName: name,
+          rgdUid: rgd.metadata.uid ?? '',
+          revision,
+          rgdGeneration: generation,
+          ...(draft.status(C.graphRevisionsResolved) === 'True'
+            ? { graphRevision: graphRevisionName(name, revision) }
+            : {}),
+        };
   if (served !== mem.served || !cx.manager.isRegistered(gvrKeyOf(graph))) cx.manager.registerKind(served);
   const watchError = cx.manager.kindWatchError(gvrKeyOf(graph));
   draft.set(
@@ -176,6 +186,7 @@ async function recoverFromRevisions(
   cx: RgdContext,
   rgd: ResourceGraphDefinition,
   draft: RgdStatusDraft,
+  rejected: ServedGraph['rejected'],
 ): Promise<ServedGraph | undefined> {
   const name = rgd.metadata.name ?? '';
   let latest: GraphRevision | undefined;
@@ -197,6 +208,9 @@ async function recoverFromRevisions(
     rgdName: name,
     rgdUid: rgd.metadata.uid ?? '',
     revision: latest.spec.revision,
+    rgdGeneration: latest.spec.snapshot.generation,
+    graphRevision: latest.metadata.name ?? graphRevisionName(name, latest.spec.revision),
+    ...(rejected ? { rejected } : {}),
   };
   cx.manager.registerKind(served);
   markResolved(draft, latest.spec.revision);
@@ -237,7 +251,15 @@ async function rejectRgd(cx: RgdContext, input: RejectInput): Promise<never> {
   draft.set({ type: C.graphAccepted, status: 'False', reason: 'InvalidResourceGraph', message });
   draft.topologicalOrder = undefined;
   draft.resources = undefined;
-  const served = mem.served ?? (await recoverFromRevisions(cx, rgd, draft));
+  // The last good graph keeps serving (after a restart: the newest GraphRevision's snapshot); its
+  // instances say which revision serves them and why the newer spec was refused (GraphCurrent=False):
+  // the swap re-enqueues them, once per refused generation.
+  const rejected = { generation: rgd.metadata.generation ?? 0, message };
+  let served = mem.served ?? (await recoverFromRevisions(cx, rgd, draft, rejected));
+  if (mem.served !== undefined && mem.served.rejected?.generation !== rejected.generation) {
+    served = { ...mem.served, rejected };
+    if (cx.manager.isRegistered(gvrKeyOf(served.graph))) cx.manager.registerKind(served);
+  }
   cx.memory.set(name, { ...mem, ...(served ? { served } : {}), rejectedGroups: referencedGroups(rgd) });
   cx.logger.info({ rgd: name, issues: issues.length }, 'Resource graph rejected');
   if (served === undefined) await cx.markUnavailable(rgd, message);

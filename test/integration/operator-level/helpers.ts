@@ -19,11 +19,13 @@ export interface RgdSpec {
   readonly spec: Record<string, unknown>;
   readonly status?: Record<string, unknown>;
   readonly resources: unknown[];
+  /** The instance API group; default a unique one under kro-ts.test. */
+  readonly group?: string;
 }
 
 /** Creates the RGD for `op`, in an API group of its own, and waits until it is Active. */
 export async function createActiveRgd(op: TestOperator, input: RgdSpec): Promise<KindRef> {
-  const group = uniqueGroup('op');
+  const group = input.group ?? uniqueGroup('op');
   const plural = `${input.kind.toLowerCase()}s`;
   deleteCrdAfter(`${plural}.${group}`);
   const rgdName = await createRgd({

@@ -72,7 +72,7 @@ describe('readyWhen failing at run time', () => {
     expect(String(entry?.['message'])).toMatch(/division by zero|divide by zero/i);
     // Its dependent is not applied: it waits for the node in error.
     expect(nodeEntry(inst, 'after')?.['state']).toBe('IN_PROGRESS');
-    expect(conditionOf(inst, 'ResourcesReady')).toMatchObject({ status: 'False', reason: 'NotReady' });
+    expect(conditionOf(inst, 'ResourcesReady')).toMatchObject({ status: 'False', reason: 'ResourceError' });
     expect(String(conditionOf(inst, 'ResourcesReady')?.['message'])).toContain(`resource error: `);
     expect(String(conditionOf(inst, 'ResourcesReady')?.['message'])).toContain(expected);
     expect(conditionOf(inst, 'Ready')).toMatchObject({ status: 'False' });

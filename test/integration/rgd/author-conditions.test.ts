@@ -126,14 +126,23 @@ describe('author-defined conditions', () => {
       { timeoutMs: 30_000, description: 'degraded conditions' },
     );
 
-    // Without a conditions block, kro's built-ins come back and the author's go.
+    // Without a conditions block, kro's built-ins come back (with kro-ts's kstatus and
+    // GraphCurrent conditions, README "GitOps") and the author's go.
     await kube.resources.mergePatch({ ...RGD_REF, name }, { spec: { schema: { status: null } } });
     await eventually(
       async () => {
         const s = await status();
         expect(s.state).toBe('ACTIVE');
         expect(new Set(s.conditions?.map((c) => c.type))).toEqual(
-          new Set(['InstanceManaged', 'GraphResolved', 'ResourcesReady', 'Ready']),
+          new Set([
+            'InstanceManaged',
+            'GraphResolved',
+            'ResourcesReady',
+            'Ready',
+            'Reconciling',
+            'Stalled',
+            'GraphCurrent',
+          ]),
         );
       },
       { timeoutMs: 30_000, description: 'built-ins back' },

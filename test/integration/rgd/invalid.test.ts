@@ -134,7 +134,16 @@ describe('invalid RGDs', () => {
     expect(condition(rgd, 'ControllerReady')?.status).toBe('True');
     expect(condition(rgd, 'Ready')?.status).toBe('False');
     expect((await getCrd(crdName))?.metadata.resourceVersion).toBe(crdBefore?.metadata.resourceVersion);
-    expect(op.operator.manager.registry.lookup(gvrKey)).toBe(servedBefore);
+    // The same compiled graph and revision keep serving; the entry records the refused generation
+    // (instances show it as GraphCurrent=False).
+    const servedAfter = op.operator.manager.registry.lookup(gvrKey);
+    if (servedBefore?.kind !== 'served' || servedAfter?.kind !== 'served') throw new Error('not served');
+    expect(servedAfter.served.graph).toBe(servedBefore.served.graph);
+    expect(servedAfter.served.revision).toBe(servedBefore.served.revision);
+    expect(servedAfter.served.rejected).toEqual({
+      generation: rgd.metadata.generation,
+      message: condition(rgd, 'GraphAccepted')?.message,
+    });
   });
 
   it('rebuilds a rejected RGD when the CRD it references is installed', async () => {

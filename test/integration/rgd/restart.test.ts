@@ -72,7 +72,14 @@ describe('operator restart', () => {
         });
         expect((cm?.['data'] as Record<string, string> | undefined)?.['name']).toBe('b');
         const obj = await kube.resources.get(instance);
-        expect((obj['status'] as { state?: string } | undefined)?.state).toBe('ACTIVE');
+        const status = obj['status'] as { state?: string; conditions?: Condition[] } | undefined;
+        expect(status?.state).toBe('ACTIVE');
+        // The instance says which revision serves it and why the newer spec was refused.
+        expect(status?.conditions?.find((c) => c.type === 'GraphCurrent')).toMatchObject({
+          status: 'False',
+          reason: 'NewerSpecRejected',
+          message: `generation ${String(rgd.metadata.generation)} of ResourceGraphDefinition ${name} was rejected; still served from revision 1 of ResourceGraphDefinition ${name} (GraphRevision ${name}-r00001, RGD generation 1): ${condition(rgd, 'GraphAccepted')?.message ?? ''}`,
+        });
       },
       { timeoutMs: 30_000, description: 'instance served from revision 1 after restart' },
     );
