@@ -9,6 +9,8 @@ export default tseslint.config(
       'hack/ref/**',
       'hack/controlplane/**',
       'coverage/**',
+      '.cache/**',
+      '.run/**',
       'editors/*/node_modules/**',
     ],
   },
