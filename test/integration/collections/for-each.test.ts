@@ -175,7 +175,7 @@ describe('forEach collections', () => {
     for (const o of await listItems(env, inst, 'workers'))
       expect(label(o, 'kro.run/collection-size')).toBe('2');
     expect(env.eventMessages('ResourcePruned')).toEqual(
-      expect.arrayContaining([`pruned ConfigMap ${ns}/blue-us-db (node workers)`]),
+      expect.arrayContaining([`pruned ConfigMap ${ns}/blue-us-db (node workers): no longer rendered`]),
     );
 
     // Scale up: a new region; the new items wait for readiness, the old ones keep theirs.

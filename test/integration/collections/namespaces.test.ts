@@ -85,7 +85,7 @@ describe('collection across namespaces', () => {
     );
     expect(await additional()).toBe(nsC);
     expect(env.eventMessages('ResourcePruned')).toEqual(
-      expect.arrayContaining([`pruned ConfigMap ${nsB}/wide-cfg (node configs)`]),
+      expect.arrayContaining([`pruned ConfigMap ${nsB}/wide-cfg (node configs): no longer rendered`]),
     );
     expect(stateOf(inst)).toBe('ACTIVE');
   });
