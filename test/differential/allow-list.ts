@@ -143,6 +143,12 @@ export const MIGRATION_ALLOW_LIST: readonly AllowEntry[] = [
     path: /^metadata\.managedFields\./,
   },
   {
+    id: 'migration-owner-references',
+    reason:
+      "kro-ts (with --owner-references=auto, the default) adds its controller owner reference to the instance on the children it takes over (spec 05 §13 step 3); going back, kro's first apply removes it again, because kro-ts applies children with kro's own field manager (kro.run/applyset), so the reference is a field kro's manager owns and no longer sends",
+    path: /^metadata\.ownerReferences(\[|\.|$)/,
+  },
+  {
     id: 'migration-kro-version-label',
     reason: 'kro.run/kro-version names the controller that last applied the child',
     path: /^metadata\.labels\.kro\.run\/kro-version$/,
