@@ -76,9 +76,10 @@ export default defineConfig({
         test: {
           name: 'differential',
           include: ['test/differential/**/*.test.ts'],
-          // Last (after e2e): starts two control planes of its own, one served by kro v0.9.4
-          // (hack/kro/build.sh), one by kro-ts, and compares them (test/differential/README.md).
-          sequence: { groupOrder: 2 },
+          // Last (after e2e and the in-cluster tier, never beside them): starts control planes of
+          // its own, one served by kro v0.9.4 (hack/kro/build.sh), one by kro-ts, and compares
+          // them (README "Differential testing against kro").
+          sequence: { groupOrder: 3 },
           environment: 'node',
           testTimeout: 900_000,
           hookTimeout: 900_000,

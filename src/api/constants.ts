@@ -179,6 +179,15 @@ export const RESERVED_WORDS: ReadonlySet<string> = new Set([
   'while',
 ]);
 
+/**
+ * The kro release kro-ts is a drop-in for. The ApplySet tooling annotation of an instance names it
+ * (`kro/v0.9.4`, exactly what kro v0.9.4 writes), so the parent's annotation is the same under both
+ * controllers and switching between them does not rewrite it; kro-ts's own version is in the
+ * `kro.run/kro-version` label.
+ */
+export const KRO_COMPAT_VERSION = 'v0.9.4';
+export const APPLYSET_TOOLING = `kro/${KRO_COMPAT_VERSION}`;
+
 /** kro-ts version as written into `kro.run/kro-version` labels ('+' replaced by '-'). */
 export const KRO_TS_VERSION = '0.1.0';
 export function versionLabelValue(version: string = KRO_TS_VERSION): string {

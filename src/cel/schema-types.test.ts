@@ -78,7 +78,11 @@ describe('isAssignable', () => {
     ['double to integer', celTypes.double, int, false],
     ['string to integer', celTypes.string, int, false],
     ['string to string', celTypes.string, str, true],
-    ['string to byte string', celTypes.string, { type: 'string', format: 'byte' }, true],
+    // kro compares primitive kinds: a string is neither bytes nor a timestamp/duration, and back
+    ['string to byte string', celTypes.string, { type: 'string', format: 'byte' }, false],
+    ['string to date-time', celTypes.string, { type: 'string', format: 'date-time' }, false],
+    ['string to duration', celTypes.string, { type: 'string', format: 'duration' }, false],
+    ['timestamp to string', celTypes.timestamp, str, false],
     ['bytes to byte string', celTypes.bytes, { type: 'string', format: 'byte' }, true],
     ['bytes to string', celTypes.bytes, str, false],
     ['timestamp to date-time', celTypes.timestamp, { type: 'string', format: 'date-time' }, true],

@@ -260,14 +260,11 @@ function primitiveAccepts(expected: string, from: CelTypeInfo): boolean {
     case 'double':
       // An integer is a valid JSON number; cel-go's int → double is the only widening kept.
       return isPrimitive(from, 'double', 'int', 'uint');
-    case 'string':
-    case 'timestamp':
-    case 'duration':
-      // Timestamps and durations render as strings (spec 03 §5.2), whatever the format says.
-      return isPrimitive(from, 'string', 'timestamp', 'duration');
-    case 'bytes':
-      return isPrimitive(from, 'string', 'bytes');
     default:
+      // Every other primitive (string, bool, bytes, timestamp, duration) only takes its own kind,
+      // as in kro (cel.AreTypesStructurallyCompatible compares kinds): a string is not accepted
+      // where the schema says `format: byte`, `date-time` or `duration`, nor a timestamp where it
+      // says string.
       return isPrimitive(from, expected);
   }
 }

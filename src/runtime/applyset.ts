@@ -2,7 +2,7 @@
 // recorded group-kinds and namespaces, and kro's inventory hash. Pure formulas and validation.
 
 import { createHash } from 'node:crypto';
-import { Annotations, Labels } from '../api/constants.js';
+import { Annotations, APPLYSET_TOOLING, Labels } from '../api/constants.js';
 
 export interface Inventory {
   /** `Kind` (core) or `Kind.group`, sorted and unique. */
@@ -51,16 +51,15 @@ export function sameInventory(a: Inventory, b: Inventory): boolean {
   );
 }
 
-/** The labels and annotations the parent carries for `inv`. */
+/** The labels and annotations the parent carries for `inv` (tooling: kro's, `kro/v0.9.4`). */
 export function applySetMetadata(
   id: string,
   inv: Inventory,
-  kroVersion: string,
 ): { labels: Record<string, string>; annotations: Record<string, string> } {
   return {
     labels: { [Labels.applySetId]: id },
     annotations: {
-      [Annotations.applySetTooling]: `kro/${kroVersion}`,
+      [Annotations.applySetTooling]: APPLYSET_TOOLING,
       [Annotations.applySetContainsGroupKinds]: [...inv.groupKinds].sort().join(','),
       [Annotations.applySetAdditionalNamespaces]: [...inv.namespaces].sort().join(','),
       [Annotations.applySetInventoryHash]: inventoryHash(id, inv),

@@ -15,7 +15,7 @@ export interface RuntimeOptions {
   readonly maxCollectionSize: number;
   /** --owner-references. */
   readonly ownerReferences: 'auto' | 'none';
-  /** kro-ts version for labels and ApplySet tooling. */
+  /** kro-ts version for the `kro.run/kro-version` labels. */
   readonly kroVersion: string;
 }
 
@@ -23,6 +23,8 @@ export class InstanceContext {
   readonly cache = new ExpressionCache();
   readonly evaluation: EvaluateContext;
   readonly #activation: Record<string, unknown>;
+  /** Applied or read but not ready (readyWhen false): visible to status fields only. */
+  readonly #unready: Record<string, unknown> = {};
   evaluations = 0;
 
   constructor(
@@ -59,6 +61,26 @@ export class InstanceContext {
 
   isObserved(id: string): boolean {
     return Object.hasOwn(this.#activation, id);
+  }
+
+  /**
+   * Binds the observed state of a node that is not ready yet. Dependents still wait for it, but
+   * status fields read it, as kro's do (a Deployment's conditions show while it rolls out).
+   */
+  observeUnready(node: CompiledNode, observed: RuntimeObject | readonly RuntimeObject[]): void {
+    this.#unready[node.id] = Array.isArray(observed)
+      ? observed.map((o) => toCel(o, node.schema))
+      : toCel(observed, node.schema);
+  }
+
+  /** Observed for status fields: ready, or applied/read and waiting for readiness. */
+  isObservedForStatus(id: string): boolean {
+    return this.isObserved(id) || Object.hasOwn(this.#unready, id);
+  }
+
+  /** The activation of status fields: every observed node, ready or not. */
+  statusActivation(): Record<string, unknown> {
+    return { ...this.#unready, ...this.#activation };
   }
 
   /** Variables of templates, includeWhen, forEach and status; extra bindings (iterators) on top. */

@@ -26,11 +26,13 @@ export interface RenderInput {
   readonly bindings?: Record<string, unknown> | undefined;
   /** Reason for evaluation errors; TemplateError by default. */
   readonly errorReason?: string;
+  /** Status fields: evaluated against every observed node, ready or not (not cached). */
+  readonly status?: boolean;
 }
 
 export function renderTemplate(ctx: InstanceContext, input: RenderInput): RenderResult {
   const out = deepClone(input.template) as JsonObject;
-  const activation = ctx.activation(input.bindings);
+  const activation = input.status ? ctx.statusActivation() : ctx.activation(input.bindings);
   let omitted = false;
   for (const field of input.fields) {
     const r = renderField(ctx, input, field, activation);
@@ -51,7 +53,12 @@ function renderField(
 ): FieldResult {
   const values: unknown[] = [];
   for (const expr of field.expressions) {
-    const o = evaluateExpression(expr, activation, ctx.evaluation, field.iterators.length === 0);
+    const o = evaluateExpression(
+      expr,
+      activation,
+      ctx.evaluation,
+      field.iterators.length === 0 && !input.status,
+    );
     const where = `field "${field.relativePath}" expression "${expr.expression}"`;
     if (o.kind === 'pending') return { kind: 'pending', message: `${where}: ${o.message}` };
     if (o.kind === 'error') {

@@ -246,8 +246,10 @@ describe('ApplySet formulas', () => {
     const id = applySetId({ name: 'inst', namespace: 'ns1', kind: 'Thing', group: 'kro.run' });
     expect(id).toMatch(/^applyset-[A-Za-z0-9_-]{43}-v1$/);
     const inv = { groupKinds: ['ConfigMap', 'Deployment.apps'], namespaces: [] };
-    const md = applySetMetadata(id, inv, '0.1.0');
+    const md = applySetMetadata(id, inv);
     expect(md.annotations['applyset.kubernetes.io/contains-group-kinds']).toBe('ConfigMap,Deployment.apps');
+    // kro v0.9.4's tooling value, so the parent's annotation does not change between kro and kro-ts
+    expect(md.annotations['applyset.kubernetes.io/tooling']).toBe('kro/v0.9.4');
     expect(readInventory(md, id)).toEqual({ ok: true, inventory: inv });
     expect(readInventory({ ...md, labels: { 'applyset.kubernetes.io/id': 'x' } }, id)).toEqual({
       ok: false,

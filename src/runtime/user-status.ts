@@ -16,9 +16,9 @@ export function evaluateUserStatus(ctx: InstanceContext): UserStatus {
   const fields: JsonObject = {};
   const errors: string[] = [];
   for (const field of ctx.graph.status.fields) {
-    const missingDep = field.dependencies.some((d) => !ctx.isObserved(d));
+    const missingDep = field.dependencies.some((d) => !ctx.isObservedForStatus(d));
     if (missingDep) continue;
-    const r = renderTemplate(ctx, { nodeId: '', template: {}, fields: [field] });
+    const r = renderTemplate(ctx, { nodeId: '', template: {}, fields: [field], status: true });
     if (r.kind === 'pending') continue;
     if (r.kind === 'error') {
       errors.push(r.message.replace(/^node "" field /, 'status field '));

@@ -126,6 +126,7 @@ export async function applyNode(
 function finishScalar(run: RunState, node: CompiledNode, observed: RuntimeObject): NodeReport {
   const outcome = scalarReadiness(run.ctx, node, observed);
   if (outcome.state === 'SYNCED') run.ctx.observe(node, observed);
+  else if (outcome.state === 'WAITING_FOR_READINESS') run.ctx.observeUnready(node, observed);
   return { id: node.id, ...outcome, namespace: observed.metadata.namespace, name: observed.metadata.name };
 }
 
@@ -163,6 +164,7 @@ export async function readExternal(
     const items = list.items as RuntimeObject[];
     const r = collectionReadiness(run.ctx, node, { observed: items, desired: items.length });
     if (r.outcome.state === 'SYNCED') run.ctx.observe(node, items);
+    else if (r.outcome.state === 'WAITING_FOR_READINESS') run.ctx.observeUnready(node, items);
     return { id: node.id, ...r.outcome, items: r.items };
   } catch (e) {
     if (isKubeApiError(e) && e.retryable) {

@@ -48,12 +48,10 @@ export async function applyCollection(
     r.kind === 'applied' ? { kind: 'observed', object: r.object } : { kind: 'failed', report: r.outcome },
   );
   const r = collectionOutcome(run.ctx, node, { results, desired: objects.length });
-  if (r.outcome.state === 'SYNCED') {
-    run.ctx.observe(
-      node,
-      results.flatMap((x) => (x.kind === 'observed' ? [x.object] : [])),
-    );
-  }
+  const observed = results.flatMap((x) => (x.kind === 'observed' ? [x.object] : []));
+  if (r.outcome.state === 'SYNCED') run.ctx.observe(node, observed);
+  else if (r.outcome.state === 'WAITING_FOR_READINESS' && observed.length === objects.length)
+    run.ctx.observeUnready(node, observed);
   return { id: node.id, ...r.outcome, items: r.items };
 }
 

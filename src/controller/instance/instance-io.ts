@@ -57,7 +57,6 @@ export async function ensureManagedMetadata(
     instance: InstanceObject;
     labels: Record<string, string>;
     applySetId: string;
-    kroVersion: string;
   },
 ): Promise<InstanceObject> {
   const meta = opts.instance.metadata;
@@ -80,7 +79,7 @@ export async function ensureManagedMetadata(
   body.metadata.finalizers = [FINALIZER];
   body.metadata.labels = { ...opts.labels };
   if (inventory) {
-    const applySet = applySetMetadata(opts.applySetId, inventory, opts.kroVersion);
+    const applySet = applySetMetadata(opts.applySetId, inventory);
     body.metadata.labels = { ...body.metadata.labels, ...applySet.labels };
     body.metadata.annotations = applySet.annotations;
   }
@@ -88,13 +87,21 @@ export async function ensureManagedMetadata(
   return out as InstanceObject;
 }
 
+/** True when a managedFields entry of `manager` exists on the object. */
+export function ownedBy(obj: { metadata: { [key: string]: unknown } }, manager: string): boolean {
+  const fields = obj.metadata['managedFields'];
+  return (Array.isArray(fields) ? fields : []).some(
+    (f) => (f as { manager?: string } | null)?.manager === manager,
+  );
+}
+
 /** Writes the inventory (grow or shrink) with the applyset-parent field manager. */
 export async function writeInventory(
   kube: Kube,
-  opts: { target: InstanceTarget; applySetId: string; inventory: Inventory; kroVersion: string },
+  opts: { target: InstanceTarget; applySetId: string; inventory: Inventory },
 ): Promise<void> {
   const body = envelope(opts.target);
-  const md = applySetMetadata(opts.applySetId, opts.inventory, opts.kroVersion);
+  const md = applySetMetadata(opts.applySetId, opts.inventory);
   body.metadata.labels = md.labels;
   body.metadata.annotations = md.annotations;
   await kube.resources.apply(body, { fieldManager: FieldManagers.applySetParent, force: true });

@@ -47,9 +47,9 @@ export async function prune(run: RunState): Promise<boolean> {
       target: run.target,
       applySetId: run.applySetId,
       inventory: run.current,
-      kroVersion: run.ctx.options.kroVersion,
     });
     run.inventory = run.current;
+    run.parentOwned = true;
   }
   return conflicts;
 }

@@ -4,6 +4,7 @@
 
 import {
   Annotations,
+  FieldManagers,
   GRAPH_CURRENT_CONDITION,
   InstanceConditionTypes as T,
   KRO_TS_VERSION,
@@ -25,7 +26,7 @@ import {
 } from '../../runtime/index.js';
 import type { InstanceObject } from '../../runtime/index.js';
 import { errorMessage } from '../../lib/errors.js';
-import { ensureManagedMetadata, managedLabels, writeStatus } from './instance-io.js';
+import { ensureManagedMetadata, managedLabels, ownedBy, writeInventory, writeStatus } from './instance-io.js';
 import { mayPrune, prune } from './prune.js';
 import type { RunState } from './run-state.js';
 import type { StatusInput } from './status-builder.js';
@@ -163,7 +164,6 @@ export async function reconcileServed(scope: ReconcileScope, served: ServedGraph
       instance: scope.instance,
       labels: managedLabels({ rgdUid: served.rgdUid, rgdName: served.rgdName, kroVersion: KRO_TS_VERSION }),
       applySetId: id,
-      kroVersion: KRO_TS_VERSION,
     });
   } catch (e) {
     const message = `finalizer/labeling failed: ${errorMessage(e)}`;
@@ -211,6 +211,7 @@ export async function reconcileServed(scope: ReconcileScope, served: ServedGraph
     applySetId: id,
     inventory: recorded.ok ? recorded.inventory : EMPTY_INVENTORY,
     current: EMPTY_INVENTORY,
+    parentOwned: ownedBy(instance, FieldManagers.applySetParent),
     reports: new Map(),
     appliedUids: new Set(),
     identities: new Map(),
@@ -223,6 +224,12 @@ export async function reconcileServed(scope: ReconcileScope, served: ServedGraph
   };
   await runWaves(run);
   const conflicts = mayPrune(run) ? await prune(run) : false;
+  if (!run.parentOwned) {
+    // kro applies the inventory with the applyset-parent manager on every reconcile, even one that
+    // applied nothing: do it once so the instance's managedFields look the same under both.
+    await writeInventory(deps.kube, { target, applySetId: id, inventory: run.inventory });
+    run.parentOwned = true;
+  }
   return finish(scope, run, conflicts, served);
 }
 

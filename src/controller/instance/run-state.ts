@@ -17,6 +17,12 @@ export interface RunState {
   inventory: Inventory;
   /** What this reconcile applies (the set the inventory shrinks to after a clean prune). */
   current: Inventory;
+  /**
+   * The applyset-parent field manager owns the inventory (it wrote it in this reconcile or an
+   * earlier one). Until it does, the reconcile writes the inventory once at its end even when
+   * unchanged, as kro, which applies it with that manager on every reconcile, would have.
+   */
+  parentOwned: boolean;
   readonly reports: Map<string, NodeReport>;
   readonly appliedUids: Set<string>;
   /** identity → node id, across the whole reconcile. */

@@ -152,7 +152,7 @@ async function growInventory(run: RunState, objects: readonly DesiredItem[]): Pr
     target: run.target,
     applySetId: run.applySetId,
     inventory: next,
-    kroVersion: run.ctx.options.kroVersion,
   });
   run.inventory = next;
+  run.parentOwned = true;
 }

@@ -107,4 +107,51 @@ describe('differential comparison', () => {
       2,
     );
   });
+
+  it('sorts status.resources[].dependencies by id (kro walks a Go map) but not topologicalOrder', () => {
+    const rgd = (deps: string[], order: string[]): KubeObject => ({
+      apiVersion: 'kro.run/v1alpha1',
+      kind: 'ResourceGraphDefinition',
+      metadata: { name: 'diff-x' },
+      status: { topologicalOrder: order, resources: [{ id: 'd', dependencies: deps.map((id) => ({ id })) }] },
+    });
+    const a = snap([{ category: 'rgd', obj: rgd(['c', 'a', 'b'], ['a', 'b']) }]);
+    expect(compareSnapshots(a, snap([{ category: 'rgd', obj: rgd(['a', 'b', 'c'], ['a', 'b']) }]))).toEqual(
+      [],
+    );
+    expect(
+      compareSnapshots(a, snap([{ category: 'rgd', obj: rgd(['a', 'b', 'c'], ['b', 'a']) }])).map(
+        (d) => d.path,
+      ),
+    ).toEqual(['status.topologicalOrder[0]', 'status.topologicalOrder[1]']);
+  });
+
+  it("allow-lists the escaped status property names of kro and kro-ts's owner references, nothing near them", () => {
+    const d = (category: Category, path: string, kro: string | undefined, kroTs: string | undefined) => ({
+      object: `${category} x`,
+      category,
+      kind: 'X',
+      path,
+      kro,
+      kroTs,
+    });
+    const base =
+      'spec.versions[name=v1].schema.openAPIV3Schema.properties.status.properties.pod.properties.metadata';
+    const verdict = applyAllowList(
+      [
+        d('crd', `${base}.properties.__namespace__.type`, '"string"', undefined),
+        d('crd', `${base}.properties.namespace.type`, undefined, '"string"'),
+        d('crd', `${base}.properties.name.type`, undefined, '"string"'),
+        d('child', 'metadata.ownerReferences[name=x].uid', undefined, '"<uid>"'),
+        d('child', 'metadata.ownerReferences[name=x].uid', '"<uid>"', undefined),
+      ],
+      ALLOW_LIST,
+    );
+    expect(verdict.used.get('status-schema-cel-escaped-names')).toBe(2);
+    expect(verdict.used.get('owner-references')).toBe(1);
+    expect(verdict.unexplained.map((x) => `${x.path}|${x.kro}`)).toEqual([
+      `${base}.properties.name.type|undefined`,
+      'metadata.ownerReferences[name=x].uid|"<uid>"',
+    ]);
+  });
 });

@@ -50,6 +50,12 @@ function walk(v: Json, uids: Map<string, string>, key: string): Json {
     // kro builds `required` from a Go map: its order varies between runs.
     if (key === 'required' && items.every((x) => typeof x === 'string'))
       return [...(items as string[])].sort();
+    // kro collects a resource's dependencies by walking its template, a Go map: the order of
+    // `status.resources[].dependencies` (RGD, GraphRevision) varies between runs.
+    if (key === 'dependencies' && items.every((x) => isObject(x) && typeof x['id'] === 'string'))
+      return [...items].sort((x, y) =>
+        String((x as { id: string }).id).localeCompare(String((y as { id: string }).id)),
+      );
     return items;
   }
   if (v && typeof v === 'object') {
@@ -58,6 +64,10 @@ function walk(v: Json, uids: Map<string, string>, key: string): Json {
     return r;
   }
   return v;
+}
+
+function isObject(v: Json): v is { [k: string]: Json } {
+  return !!v && typeof v === 'object' && !Array.isArray(v);
 }
 
 /** Leaves of a JSON value by path; list items keyed by `type` or `name` when every item has one. */

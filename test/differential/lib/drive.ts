@@ -5,7 +5,7 @@ import { isNoKindMatch, isNotFound } from '../../../src/kube/index.js';
 import type { Corpus } from './corpus.js';
 import { log } from './processes.js';
 import type { SettleResult } from './snapshot.js';
-import { waitSettled } from './snapshot.js';
+import { rgdSettledReason, waitSettled } from './snapshot.js';
 
 const FIELD_MANAGER = 'kubectl';
 
@@ -34,43 +34,65 @@ export interface DriveResult extends SettleResult {
   /** Objects the API server refused, by `Kind ns/name`, with its message. */
   readonly applyErrors: Map<string, string>;
   readonly rgdStates: Map<string, string>;
+  /** RGDs that never settled before instances were applied (`name: why`). */
+  readonly unsettledRgds: string[];
 }
 
-async function rgdStates(kube: Kube): Promise<{ states: Map<string, string>; fingerprint: string }> {
+interface RgdView {
+  readonly state: string;
+  /** Why this RGD has not settled yet, empty when it has. */
+  readonly pending: string;
+}
+
+async function rgdViews(kube: Kube): Promise<{ views: Map<string, RgdView>; fingerprint: string }> {
   const list = await kube.resources.list({ apiVersion: 'kro.run/v1alpha1', kind: 'ResourceGraphDefinition' });
   return {
-    states: new Map(
+    views: new Map(
       list.items.map((r) => [
         r.metadata.name ?? '',
-        (r['status'] as { state?: string } | undefined)?.state ?? '',
+        {
+          state: (r['status'] as { state?: string } | undefined)?.state ?? '',
+          pending: rgdSettledReason(r),
+        },
       ]),
     ),
     fingerprint: list.items.map((r) => `${r.metadata.name}@${r.metadata.resourceVersion}`).join(','),
   };
 }
 
+export interface RgdSettleResult {
+  readonly states: Map<string, string>;
+  /** `name: why` for every RGD that had not settled at the deadline; empty when all settled. */
+  readonly unsettled: string[];
+}
+
 /**
- * Until every RGD is Active or Inactive and no RGD changed for `quietMs` (kro reports Inactive
- * for a moment while a new CRD is established), or the deadline.
+ * Polls until every RGD in `names` has settled (rgdSettledReason) and no RGD changed for
+ * `quietMs`, or the deadline; at the deadline the RGDs that never settled are named.
  */
-async function waitRgdsSettled(
+export async function waitRgdsSettled(
   kube: Kube,
   names: readonly string[],
   deadlineMs: number,
-  quietMs = 5000,
-): Promise<Map<string, string>> {
+  quietMs = 2000,
+): Promise<RgdSettleResult> {
   const deadline = Date.now() + deadlineMs;
   let last = '';
   let since = Date.now();
   for (;;) {
-    const { states, fingerprint } = await rgdStates(kube);
+    const { views, fingerprint } = await rgdViews(kube);
     if (fingerprint !== last) {
       last = fingerprint;
       since = Date.now();
     }
-    const stated = names.every((n) => ['Active', 'Inactive'].includes(states.get(n) ?? ''));
-    if ((stated && Date.now() - since >= quietMs) || Date.now() > deadline) return states;
-    await new Promise((r) => setTimeout(r, 500));
+    const unsettled = names
+      .map((n) => [n, views.get(n)?.pending ?? 'not found'] as const)
+      .filter(([, why]) => why !== '')
+      .map(([n, why]) => `${n}: ${why}`);
+    const states = new Map([...views].map(([n, v]) => [n, v.state]));
+    if (!unsettled.length && Date.now() - since >= quietMs) return { states, unsettled };
+    if (Date.now() > deadline) return { states, unsettled };
+    await new Promise((r) => setTimeout(r, 250));
   }
 }
 
@@ -96,10 +118,17 @@ export async function driveSide(
   await Promise.all(others.map(async (o) => record(o, await applyOne(kube, o, 10_000))));
   await Promise.all(corpus.rgds.map(async (o) => record(o, await applyOne(kube, o))));
   const want = corpus.rgds.map((r) => r.metadata.name ?? '');
-  const states = await waitRgdsSettled(kube, want, Math.min(deadlineMs, 240_000));
+  const { states, unsettled } = await waitRgdsSettled(kube, want, Math.min(deadlineMs, 240_000));
   const counts: Record<string, number> = {};
-  for (const v of states.values()) counts[v || 'none'] = (counts[v || 'none'] ?? 0) + 1;
-  log(`${side}: ${want.length} RGDs settled after ${Date.now() - start} ms: ${JSON.stringify(counts)}`);
+  for (const n of want) {
+    const v = states.get(n) || 'none';
+    counts[v] = (counts[v] ?? 0) + 1;
+  }
+  if (unsettled.length)
+    log(
+      `${side}: ${unsettled.length} of ${want.length} RGDs did NOT settle after ${Date.now() - start} ms:\n  ${unsettled.join('\n  ')}`,
+    );
+  else log(`${side}: ${want.length} RGDs settled after ${Date.now() - start} ms: ${JSON.stringify(counts)}`);
   kube.discovery.invalidate();
   await Promise.all(
     corpus.files.flatMap((f) =>
@@ -122,5 +151,14 @@ export async function driveSide(
   log(
     `${side}: ${settled.settled ? 'settled' : `did NOT settle (${settled.reason})`} after ${Date.now() - start} ms`,
   );
-  return { ...settled, applyErrors, rgdStates: states };
+  if (unsettled.length && settled.settled)
+    return {
+      ...settled,
+      settled: false,
+      reason: `RGDs never settled before their instances were applied: ${unsettled.join('; ')}`,
+      applyErrors,
+      rgdStates: states,
+      unsettledRgds: unsettled,
+    };
+  return { ...settled, applyErrors, rgdStates: states, unsettledRgds: unsettled };
 }

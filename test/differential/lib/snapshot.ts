@@ -83,6 +83,34 @@ export async function takeSnapshot(kube: Kube, corpus: Corpus): Promise<Snapshot
   return snap;
 }
 
+/**
+ * An RGD has settled when it is Active, or Inactive because a condition is False (a terminal
+ * failure such as an invalid graph), and every condition it has was written for its current
+ * generation. Inactive with only Unknown conditions is a transient state (kro reports it while the
+ * generated CRD is being established or a GraphRevision compiles).
+ */
+export function rgdSettledReason(r: KubeObject): string {
+  const status = r['status'] as
+    | {
+        state?: string;
+        conditions?: { type: string; status: string; reason?: string; observedGeneration?: number }[];
+      }
+    | undefined;
+  const state = status?.state ?? '';
+  const conditions = status?.conditions ?? [];
+  const gen = r.metadata.generation;
+  const stale = conditions.filter(
+    (c) => c.observedGeneration !== undefined && gen !== undefined && c.observedGeneration !== gen,
+  );
+  if (stale.length) return `conditions of an older generation: ${stale.map((c) => c.type).join(', ')}`;
+  if (state === 'Active') return '';
+  if (state === 'Inactive') {
+    if (conditions.some((c) => c.status === 'False')) return '';
+    return `Inactive with no False condition (${conditions.map((c) => `${c.type}=${c.status}/${c.reason ?? ''}`).join(' ')})`;
+  }
+  return state ? `state ${state}` : 'no state yet';
+}
+
 function fingerprint(s: Snapshot): string {
   return [...s.values()]
     .map((o) => `${o.key}@${o.obj.metadata.resourceVersion}`)
@@ -99,7 +127,8 @@ export interface SettleResult {
 }
 
 /**
- * Polls until every RGD has a state (Active/Inactive), every instance a status.state, and no object
+ * Polls until every RGD has settled (rgdSettledReason), every instance has been taken by the
+ * controller (a status.state or its finalizer), and no object
  * of the snapshot changed for `quietMs`; gives up at `deadlineMs` and returns the last snapshot.
  */
 export async function waitSettled(
@@ -122,12 +151,17 @@ export async function waitSettled(
     }
     const pending = [...snap.values()].filter((o) => {
       const status = o.obj['status'] as { state?: string } | undefined;
-      if (o.category === 'rgd') return status?.state !== 'Active' && status?.state !== 'Inactive';
-      if (o.category === 'instance') return !status?.state;
+      if (o.category === 'rgd') return rgdSettledReason(o.obj) !== '';
+      // An instance is taken when it has a state, or the controller's finalizer (kro leaves the
+      // state unset when it cannot write the status at all, e.g. a bytes value in a status field).
+      if (o.category === 'instance')
+        return !status?.state && !(o.obj.metadata.finalizers ?? []).includes('kro.run/finalizer');
       return false;
     });
     reason = pending.length
-      ? `waiting for a state on: ${pending.map((p) => p.key).join(', ')}`
+      ? `waiting for a settled state on: ${pending
+          .map((p) => (p.category === 'rgd' ? `${p.key} (${rgdSettledReason(p.obj)})` : p.key))
+          .join(', ')}`
       : `objects still changing`;
     if (!pending.length && Date.now() - since >= quietMs)
       return { snapshot: snap, settled: true, waitedMs: Date.now() - start, reason: '' };
