@@ -21,6 +21,7 @@ import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
 import type { Kube, KubeObject } from '../../src/kube/index.js';
 import { connectKube, ensureCrd, Informer } from '../../src/kube/index.js';
+import { delta, requestCounts, samples } from './lib/apiserver-metrics.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const GROUP = 'bench.kro-ts.test';
@@ -80,47 +81,6 @@ async function waitFor<T>(what: string, fn: () => Promise<T | undefined>, timeou
     await new Promise((r) => setTimeout(r, 200));
   }
   throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
-}
-
-/** Prometheus text → samples of one metric (labels as a record). */
-function samples(text: string, metric: string): { labels: Record<string, string>; value: number }[] {
-  const out: { labels: Record<string, string>; value: number }[] = [];
-  for (const line of text.split('\n')) {
-    if (!line.startsWith(`${metric}{`) && !line.startsWith(`${metric} `)) continue;
-    const m = /^[^{ ]+(?:\{(.*)\})? ([^ ]+)/.exec(line);
-    if (!m) continue;
-    const labels: Record<string, string> = {};
-    for (const l of (m[1] ?? '').matchAll(/([a-zA-Z_]+)="((?:[^"\\]|\\.)*)"/g))
-      labels[l[1] ?? ''] = l[2] ?? '';
-    out.push({ labels, value: Number(m[2]) });
-  }
-  return out;
-}
-
-async function apiServerMetrics(kube: Kube): Promise<string> {
-  const s = await kube.client.stream({ method: 'GET', path: '/metrics', accept: 'text/plain' });
-  const chunks: Buffer[] = [];
-  for await (const c of s.body) chunks.push(c as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
-}
-
-/** apiserver_request_total summed by `verb|resource`. */
-async function requestCounts(kube: Kube): Promise<Map<string, number>> {
-  const out = new Map<string, number>();
-  for (const s of samples(await apiServerMetrics(kube), 'apiserver_request_total')) {
-    const key = `${s.labels['verb'] ?? ''}|${s.labels['resource'] ?? ''}${s.labels['subresource'] ? `/${s.labels['subresource']}` : ''}`;
-    out.set(key, (out.get(key) ?? 0) + s.value);
-  }
-  return out;
-}
-
-function delta(after: Map<string, number>, before: Map<string, number>): Map<string, number> {
-  const d = new Map<string, number>();
-  for (const [k, v] of after) {
-    const x = v - (before.get(k) ?? 0);
-    if (x > 0) d.set(k, x);
-  }
-  return d;
 }
 
 /** One sample sum of the operator's own /metrics (e.g. reconciles, queue length). */
