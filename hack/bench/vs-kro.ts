@@ -429,7 +429,10 @@ function controllerShare(d: Map<string, number>, creates: number): Map<string, n
   const key = `POST|${PLURAL}`;
   out.set(key, (out.get(key) ?? 0) - creates);
   if ((out.get(key) ?? 0) <= 0) out.delete(key);
-  for (const k of [...out.keys()]) if (k.endsWith('|leases') || k.split('|')[1] === '') out.delete(k);
+  for (const k of [...out.keys()]) {
+    const resource = k.split('|')[1] ?? '';
+    if (resource === 'leases' || resource === '' || resource.startsWith('/')) out.delete(k);
+  }
   return out;
 }
 
