@@ -124,16 +124,33 @@ const DURATION_UNITS: Readonly<Record<string, bigint>> = {
 
 /** Go's time.ParseDuration, to nanoseconds; undefined when `s` is not a Go duration. */
 export function parseGoDuration(s: string): bigint | undefined {
-  const m = /^([-+]?)((?:\d+(?:\.\d*)?|\.\d+)(?:ns|us|µs|μs|ms|s|m|h))+$/.exec(s);
-  if (m === null) return s === '0' ? 0n : undefined;
+  // A linear scan (no native RegExp on user input, see lib/scan.ts): sign, then one or more
+  // segments of digits with an optional fraction followed by a unit.
+  let i = s[0] === '-' || s[0] === '+' ? 1 : 0;
+  const negative = s[0] === '-';
+  if (i === s.length) return undefined;
+  const isDigit = (k: number): boolean => s.charCodeAt(k) >= 0x30 && s.charCodeAt(k) <= 0x39;
   let total = 0n;
-  for (const part of s.matchAll(/(\d*)(?:\.(\d*))?(ns|us|µs|μs|ms|s|m|h)/g)) {
-    const unit = DURATION_UNITS[part[3] ?? ''] ?? 0n;
-    const frac = part[2] ?? '';
-    total += BigInt(part[1] || '0') * unit;
+  while (i < s.length) {
+    const intStart = i;
+    while (i < s.length && isDigit(i)) i++;
+    const whole = s.slice(intStart, i);
+    let frac = '';
+    if (s[i] === '.') {
+      const fracStart = ++i;
+      while (i < s.length && isDigit(i)) i++;
+      frac = s.slice(fracStart, i);
+    }
+    if (whole === '' && frac === '') return s === '0' ? 0n : undefined;
+    const unitStart = i;
+    while (i < s.length && s[i] !== '.' && !isDigit(i)) i++;
+    const name = s.slice(unitStart, i);
+    const unit = Object.hasOwn(DURATION_UNITS, name) ? DURATION_UNITS[name] : undefined;
+    if (unit === undefined) return s === '0' ? 0n : undefined;
+    total += BigInt(whole || '0') * unit;
     if (frac !== '') total += (BigInt(frac) * unit) / 10n ** BigInt(frac.length);
   }
-  return m[1] === '-' ? -total : total;
+  return negative ? -total : total;
 }
 
 function durationOf(nanos: bigint): unknown {

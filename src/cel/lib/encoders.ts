@@ -3,16 +3,17 @@
 // StdEncoding, then RawStdEncoding) and rejects anything else with Go's error text.
 import type { Environment } from '@marcbachmann/cel-js';
 import { registerNamespaced } from './namespace.js';
+import { isAlnum, removeWith, trimRightChar } from './scan.js';
 import { celError } from './values.js';
 
-const STD = /^[A-Za-z0-9+/]*$/;
+const isStd = (c: number): boolean => isAlnum(c) || c === 0x2b || c === 0x2f;
 
 function decode(s: string): Uint8Array {
   // Go's decoder skips \r and \n anywhere in the input.
-  const clean = s.replace(/[\r\n]/g, '');
-  const body = clean.replace(/=+$/, '');
+  const clean = removeWith(s, (c) => c === 0x0d || c === 0x0a);
+  const body = trimRightChar(clean, '=');
   const padding = clean.length - body.length;
-  const badAt = [...body].findIndex((c) => !STD.test(c));
+  const badAt = [...body].findIndex((c) => !isStd(c.charCodeAt(0)) || c.length > 1);
   const validPadding =
     padding === 0 ? body.length % 4 !== 1 : (body.length + padding) % 4 === 0 && padding <= 2;
   if (badAt >= 0 || !validPadding || (padding > 0 && body.length % 4 === 1)) {

@@ -1,6 +1,7 @@
 // `string.format(list)` as cel-go's Strings extension v4+ implements it (formatting_v2): verbs
 // %s %d %f %e %b %o %x %X and %%, precision `.N` up to 100, Go's number rendering, lists and
 // maps rendered recursively with map entries sorted by their rendered key.
+import { trimRightChar } from './scan.js';
 import { formatExponent, formatFixed, formatShortestPlain } from './go-float.js';
 import { checkStringSize } from './limits.js';
 import {
@@ -37,7 +38,7 @@ function nonFiniteText(x: number): string | undefined {
 export function formatTimestamp(d: Date): string {
   const iso = d.toISOString();
   const [base = '', ms = ''] = iso.slice(0, -1).split('.');
-  const frac = ms.replace(/0+$/, '');
+  const frac = trimRightChar(ms, '0');
   const year = d.getUTCFullYear();
   // toISOString writes years beyond 9999 with a sign; CEL timestamps stay within 1..9999.
   return `${year < 0 || year > 9999 ? base : base}${frac ? `.${frac}` : ''}Z`;

@@ -1,6 +1,7 @@
 // Go's float formatting, byte for byte: `%.Nf`, `%1.Ne` (exact decimal expansion, ties to even,
 // where JavaScript's toFixed rounds ties up and switches to exponents above 1e21) and
 // `strconv.FormatFloat(x, 'f', -1, 64)` (shortest round-trip digits, never an exponent).
+import { some } from './scan.js';
 
 interface Decimal {
   /** Decimal digits without leading zeros ("0" for zero). */
@@ -36,7 +37,7 @@ function roundDigits(digits: string, keep: number): bigint {
   const head = keep === 0 ? 0n : BigInt(digits.slice(0, keep));
   const rest = digits.slice(keep);
   const first = rest.charCodeAt(0) - 48;
-  const tail = /[1-9]/.test(rest.slice(1));
+  const tail = some(rest.slice(1), (c) => c >= 0x31 && c <= 0x39);
   if (first > 5 || (first === 5 && (tail || head % 2n === 1n))) return head + 1n;
   return head;
 }

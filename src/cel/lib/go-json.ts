@@ -2,6 +2,7 @@
 // accepts exactly what Go's scanner accepts and fails with Go's messages ("invalid character
 // 'x' looking for beginning of value", "unexpected end of JSON input"), numbers read as float64,
 // and a compact encoder with Go's escaping and number formatting.
+import { isHexDigit } from './scan.js';
 
 class GoJsonSyntaxError extends Error {}
 
@@ -150,8 +151,7 @@ class Parser {
     let hex = '';
     for (let i = 0; i < 4; i++) {
       const h = this.peek();
-      if (h === undefined || !/[0-9a-fA-F]/.test(String.fromCharCode(h)))
-        this.fail('in \\u hexadecimal character escape', true);
+      if (h === undefined || !isHexDigit(h)) this.fail('in \\u hexadecimal character escape', true);
       hex += String.fromCharCode(h);
       this.pos++;
     }
@@ -236,14 +236,36 @@ const ESCAPES: Record<string, string> = {
 
 /** Go's JSON string encoding (HTML-safe, invalid UTF-16 replaced by U+FFFD). */
 export function goJsonString(s: string): string {
-  // eslint-disable-next-line no-control-regex
-  const escaped = s.replace(/[\u0000-\u001f"\\<>&\u2028\u2029]|[\ud800-\udfff]/gu, (c) => {
-    const known = ESCAPES[c];
-    if (known) return known;
-    if (c.length === 1 && c >= '\ud800' && c <= '\udfff') return '\ufffd';
-    if (c.length === 2) return c;
-    return `\\u00${c.charCodeAt(0).toString(16).padStart(2, '0')}`;
-  });
+  let escaped = '';
+  let from = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    let rep: string | undefined;
+    if (c >= 0xd800 && c <= 0xdbff) {
+      const lo = s.charCodeAt(i + 1);
+      if (lo >= 0xdc00 && lo <= 0xdfff) {
+        i++;
+        continue;
+      }
+      rep = '\ufffd';
+    } else if (c >= 0xdc00 && c <= 0xdfff) rep = '\ufffd';
+    else if (
+      c < 0x20 ||
+      c === 0x22 ||
+      c === 0x5c ||
+      c === 0x3c ||
+      c === 0x3e ||
+      c === 0x26 ||
+      c === 0x2028 ||
+      c === 0x2029
+    ) {
+      const ch = s[i] as string;
+      rep = ESCAPES[ch] ?? `\\u00${c.toString(16).padStart(2, '0')}`;
+    } else continue;
+    escaped += s.slice(from, i) + rep;
+    from = i + 1;
+  }
+  escaped += s.slice(from);
   return `"${escaped}"`;
 }
 

@@ -1,6 +1,7 @@
 // Kubernetes IP and CIDR libraries, after Go's net/netip with Kubernetes' stricter parsing: no
 // zones, no IPv4-mapped IPv6 addresses, no leading zeros in IPv4 octets. Addresses are kept as
 // 4 or 16 bytes; string forms are canonical (RFC 5952 for IPv6).
+import { every, isCanonicalNumber, isDigits, isHexDigit } from './scan.js';
 import type { Environment } from '@marcbachmann/cel-js';
 import { registerNamespaced } from './namespace.js';
 import { celError } from './values.js';
@@ -40,7 +41,7 @@ function parseIpv4(s: string): Uint8Array | string {
   const out = new Uint8Array(4);
   for (let i = 0; i < 4; i++) {
     const p = parts[i] ?? '';
-    if (!/^[0-9]{1,3}$/.test(p)) return 'unexpected character';
+    if (p.length > 3 || !isDigits(p)) return 'unexpected character';
     if (p.length > 1 && p.startsWith('0')) return 'IPv4 field has octet with leading zero';
     const n = Number(p);
     if (n > 255) return 'IPv4 field has value >255';
@@ -65,7 +66,8 @@ function parseIpv6(s: string): Uint8Array | string {
         words.push(((v4[0] ?? 0) << 8) | (v4[1] ?? 0), ((v4[2] ?? 0) << 8) | (v4[3] ?? 0));
         continue;
       }
-      if (!/^[0-9a-fA-F]{1,4}$/.test(g)) return 'each colon-separated field must have at least one digit';
+      if (g === '' || g.length > 4 || !every(g, isHexDigit))
+        return 'each colon-separated field must have at least one digit';
       words.push(parseInt(g, 16));
     }
     return undefined;
@@ -145,7 +147,7 @@ export function parseCidr(s: string): Cidr {
   }
   const bits = s.slice(slash + 1);
   const max = ip.is4 ? 32 : 128;
-  if (!/^(0|[1-9][0-9]*)$/.test(bits) || Number(bits) > max)
+  if (!isCanonicalNumber(bits) || Number(bits) > max)
     return fail(`bad bits after slash: ${JSON.stringify(bits)}`);
   return new Cidr(ip, Number(bits));
 }

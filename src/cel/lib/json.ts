@@ -2,6 +2,7 @@
 // becomes a double); json.marshal converts the CEL value the way kro's GoNativeType does and
 // writes Go's compact encoding: sorted keys, HTML-safe escapes, bytes as base64, timestamps as
 // RFC 3339 in UTC with whole seconds, durations as Go duration strings.
+import { trimRightChar } from './scan.js';
 import { Optional, type Environment } from '@marcbachmann/cel-js';
 import { goJsonNumber, goJsonParse, goJsonString, GoJsonSyntaxError } from './go-json.js';
 import { chargeBudget, checkStringSize } from './limits.js';
@@ -21,7 +22,8 @@ import {
 } from './values.js';
 
 function fraction(rem: bigint, width: number): string {
-  const s = rem.toString().padStart(width, '0').replace(/0+$/, '');
+  const padded = rem.toString().padStart(width, '0');
+  const s = trimRightChar(padded, '0');
   return s ? `.${s}` : '';
 }
 

@@ -2,13 +2,32 @@
 // arithmetic (kept as a rational with a power-of-ten denominator), binary (Ki..Ei), decimal
 // (n..E) and exponent (e3) suffixes, and the canonical string form for string(q).
 import type { Environment } from '@marcbachmann/cel-js';
+import { countChar, isDigit, isDigits, some } from './scan.js';
 import { celError, MAX_INT64, MIN_INT64 } from './values.js';
 
 type Format = 'BinarySI' | 'DecimalSI' | 'DecimalExponent';
 
 const BINARY: Record<string, number> = { Ki: 10, Mi: 20, Gi: 30, Ti: 40, Pi: 50, Ei: 60 };
 const DECIMAL: Record<string, number> = { n: -9, u: -6, m: -3, '': 0, k: 3, M: 6, G: 9, T: 12, P: 15, E: 18 };
-const QUANTITY_RE = /^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$/;
+const QUANTITY_PATTERN = '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$';
+const SUFFIX_LETTERS = 'eEinumkKMGTP';
+
+/**
+ * QUANTITY_PATTERN matched by a linear scan. The first group is greedy and no character it takes
+ * can start the second group except digits, which the second group only takes when nothing else
+ * follows, so the greedy split is the only one that can match.
+ */
+function splitQuantity(s: string): [string, string] | undefined {
+  let i = s[0] === '+' || s[0] === '-' ? 1 : 0;
+  const start = i;
+  while (i < s.length && (isDigit(s.charCodeAt(i)) || s[i] === '.')) i++;
+  if (i === start) return undefined;
+  let k = i;
+  while (k < s.length && SUFFIX_LETTERS.includes(s[k] as string)) k++;
+  if (s[k] === '+' || s[k] === '-') k++;
+  while (k < s.length && isDigit(s.charCodeAt(k))) k++;
+  return k === s.length ? [s.slice(0, i), s.slice(i)] : undefined;
+}
 
 export class Quantity {
   static readonly celTypeName = 'kubernetes.Quantity';
@@ -43,18 +62,24 @@ function normalize(num: bigint, scale: number, format: Format): Quantity {
   return new Quantity(num, scale, format);
 }
 
+/** [eE][-+]?[0-9]+ */
+function isExponent(x: string): boolean {
+  if (x[0] !== 'e' && x[0] !== 'E') return false;
+  const rest = x[1] === '+' || x[1] === '-' ? x.slice(2) : x.slice(1);
+  return isDigits(rest);
+}
+
 export function parseQuantity(s: string): Quantity {
-  const m = QUANTITY_RE.exec(s);
+  const m = splitQuantity(s);
   if (!m) {
-    throw celError(`quantities must match the regular expression '${QUANTITY_RE.source}'`);
+    throw celError(`quantities must match the regular expression '${QUANTITY_PATTERN}'`);
   }
-  const numPart = m[1] ?? '';
-  const suffix = m[2] ?? '';
-  if ((numPart.match(/\./g) ?? []).length > 1 || !/[0-9]/.test(numPart)) {
+  const [numPart, suffix] = m;
+  if (countChar(numPart, '.') > 1 || !some(numPart, isDigit)) {
     throw celError('unable to parse numeric part of quantity');
   }
   const negative = numPart.startsWith('-');
-  const digits = numPart.replace(/^[+-]/, '');
+  const digits = numPart[0] === '+' || numPart[0] === '-' ? numPart.slice(1) : numPart;
   const [intPart = '', frac = ''] = digits.split('.');
   let num = BigInt(`${intPart}${frac}` || '0');
   let scale = frac.length;
@@ -65,7 +90,7 @@ export function parseQuantity(s: string): Quantity {
   } else if (suffix in DECIMAL) {
     scale -= DECIMAL[suffix] ?? 0;
     format = 'DecimalSI';
-  } else if (/^[eE][-+]?[0-9]+$/.test(suffix)) {
+  } else if (isExponent(suffix)) {
     scale -= Number(suffix.slice(1));
     format = 'DecimalExponent';
   } else {

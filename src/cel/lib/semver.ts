@@ -1,5 +1,6 @@
 // Kubernetes semver library (blang/semver v4 strict parsing; with normalize, a leading "v",
 // missing minor/patch and leading zeros are accepted first). Build metadata never affects order.
+import { every, isAlnum, isCanonicalNumber, isDigit, isDigits } from './scan.js';
 import type { Environment } from '@marcbachmann/cel-js';
 import { celError, compareStrings } from './values.js';
 
@@ -29,8 +30,8 @@ export class Semver {
       const b = o.pre[i];
       if (a === undefined) return -1;
       if (b === undefined) return 1;
-      const an = /^[0-9]+$/.test(a);
-      const bn = /^[0-9]+$/.test(b);
+      const an = isDigits(a);
+      const bn = isDigits(b);
       if (an && bn && BigInt(a) !== BigInt(b)) return BigInt(a) < BigInt(b) ? -1 : 1;
       if (an !== bn) return an ? -1 : 1;
       if (!an && a !== b) return compareStrings(a, b);
@@ -42,16 +43,37 @@ export class Semver {
   }
 }
 
-const NUM = /^(0|[1-9][0-9]*)$/;
+const isIdent = (p: string): boolean => p !== '' && every(p, (c) => isAlnum(c) || c === 0x2d);
+
+/** Up to three dot-separated leading numbers and the rest: 1.2 → ['1', '2', undefined, '']. */
+function leadingNumbers(s: string): [string, string | undefined, string | undefined, string] | undefined {
+  const digitsAt = (i: number): number => {
+    let j = i;
+    while (j < s.length && isDigit(s.charCodeAt(j))) j++;
+    return j;
+  };
+  const end0 = digitsAt(0);
+  if (end0 === 0) return undefined;
+  const parts: (string | undefined)[] = [s.slice(0, end0)];
+  let pos = end0;
+  for (let k = 0; k < 2; k++) {
+    const end = s[pos] === '.' ? digitsAt(pos + 1) : pos;
+    if (end > pos + 1) {
+      parts.push(s.slice(pos + 1, end));
+      pos = end;
+    } else parts.push(undefined);
+  }
+  return [parts[0] as string, parts[1], parts[2], s.slice(pos)];
+}
 
 export function parseSemver(input: string, normalize = false): Semver {
   let s = input;
   if (normalize) {
-    s = s.replace(/^v/, '');
-    const m = /^([0-9]+)(?:\.([0-9]+))?(?:\.([0-9]+))?(.*)$/.exec(s);
+    if (s.startsWith('v')) s = s.slice(1);
+    const m = leadingNumbers(s);
     if (m) {
       const n = (x: string | undefined): string => (x === undefined ? '0' : String(BigInt(x)));
-      s = `${n(m[1])}.${n(m[2])}.${n(m[3])}${m[4] ?? ''}`;
+      s = `${n(m[0])}.${n(m[1])}.${n(m[2])}${m[3]}`;
     }
   }
   if (s === '') throw celError('Version string empty');
@@ -64,24 +86,22 @@ export function parseSemver(input: string, normalize = false): Semver {
   if (core.length !== 3) throw celError('No Major.Minor.Patch elements found');
   const names = ['Major', 'Minor', 'Patch'];
   const nums = core.map((p, i) => {
-    if (!/^[0-9]+$/.test(p))
+    if (!isDigits(p))
       throw celError(
         `Invalid character(s) found in ${(names[i] ?? '').toLowerCase()} number ${JSON.stringify(p)}`,
       );
-    if (!NUM.test(p))
+    if (!isCanonicalNumber(p))
       throw celError(`${names[i]} number must not contain leading zeroes ${JSON.stringify(p)}`);
     return BigInt(p);
   });
   for (const p of pre) {
     if (p === '') throw celError('Prerelease is empty');
-    if (!/^[0-9A-Za-z-]+$/.test(p))
-      throw celError(`Invalid character(s) found in prerelease ${JSON.stringify(p)}`);
-    if (/^[0-9]+$/.test(p) && !NUM.test(p))
+    if (!isIdent(p)) throw celError(`Invalid character(s) found in prerelease ${JSON.stringify(p)}`);
+    if (isDigits(p) && !isCanonicalNumber(p))
       throw celError(`Numeric PreRelease version must not contain leading zeroes ${JSON.stringify(p)}`);
   }
   for (const b of build) {
-    if (!/^[0-9A-Za-z-]+$/.test(b))
-      throw celError(`Invalid character(s) found in build meta data ${JSON.stringify(b)}`);
+    if (!isIdent(b)) throw celError(`Invalid character(s) found in build meta data ${JSON.stringify(b)}`);
   }
   return new Semver(nums[0] ?? 0n, nums[1] ?? 0n, nums[2] ?? 0n, pre, build);
 }

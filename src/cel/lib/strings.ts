@@ -5,6 +5,7 @@ import type { Environment } from '@marcbachmann/cel-js';
 import type { Override } from './engine.js';
 import { formatString } from './format.js';
 import { registerNamespaced } from './namespace.js';
+import { mapRuns, trimWith, isGoSpace } from './scan.js';
 import { chargeBudget, checkCollectionSize, checkStringSize } from './limits.js';
 import { celError, toIndex } from './values.js';
 
@@ -21,13 +22,33 @@ function charAt(s: string, ind: bigint): string {
   return runes[i] ?? '';
 }
 
-function findForward(runes: string[], sub: string[], from: number): number {
-  for (let i = from; i < runes.length - (sub.length - 1); i++) {
-    if (sub.every((c, j) => runes[i + j] === c)) return i;
-  }
-  return -1;
+/** UTF-16 offset of code point `cp` (or s.length past the end). O(n). */
+function unitOffset(s: string, cp: number): number {
+  let u = 0;
+  for (let i = 0; i < cp && u < s.length; i++) u += isPairAt(s, u) ? 2 : 1;
+  return u;
 }
 
+/** Code-point index of UTF-16 offset `u`. O(n). */
+function codePointIndex(s: string, u: number): number {
+  let cp = 0;
+  for (let i = 0; i < u; i += isPairAt(s, i) ? 2 : 1) cp++;
+  return cp;
+}
+
+function isPairAt(s: string, u: number): boolean {
+  const hi = s.charCodeAt(u);
+  const lo = s.charCodeAt(u + 1);
+  return hi >= 0xd800 && hi <= 0xdbff && lo >= 0xdc00 && lo <= 0xdfff;
+}
+
+/** A hit of `sub` at UTF-16 offset `u` that starts or ends inside a surrogate pair is not a code-point match. */
+function splitsPair(s: string, u: number, len: number): boolean {
+  return (u > 0 && isPairAt(s, u - 1)) || (u + len < s.length && u + len > 0 && isPairAt(s, u + len - 1));
+}
+
+// Native indexOf/lastIndexOf are linear-time searches (V8 falls back to Boyer-Moore); offsets are
+// converted between code points and UTF-16 units around them.
 function indexOf(s: string, sub: string, offset = 0n): bigint {
   const off = toIndex(offset);
   if (off < 0) throw outOfRange(offset);
@@ -35,7 +56,9 @@ function indexOf(s: string, sub: string, offset = 0n): bigint {
   chargeBudget(runes.length);
   if (sub === '') return off > runes.length ? BigInt(runes.length) : offset;
   if (off >= runes.length) return -1n;
-  return BigInt(findForward(runes, codePoints(sub), off));
+  let hit = s.indexOf(sub, unitOffset(s, off));
+  while (hit >= 0 && splitsPair(s, hit, sub.length)) hit = s.indexOf(sub, hit + 1);
+  return hit < 0 ? -1n : BigInt(codePointIndex(s, hit));
 }
 
 function lastIndexOfOffset(s: string, sub: string, offset: bigint): bigint {
@@ -44,13 +67,13 @@ function lastIndexOfOffset(s: string, sub: string, offset: bigint): bigint {
   const runes = codePoints(s);
   chargeBudget(runes.length);
   if (sub === '') return off > runes.length ? BigInt(runes.length) : offset;
-  const subRunes = codePoints(sub);
+  const subLen = codePoints(sub).length;
   if (off >= runes.length) return -1n;
-  if (off > runes.length - subRunes.length) off = runes.length - subRunes.length;
-  for (let i = off; i >= 0; i--) {
-    if (subRunes.every((c, j) => runes[i + j] === c)) return BigInt(i);
-  }
-  return -1n;
+  if (off > runes.length - subLen) off = runes.length - subLen;
+  if (off < 0) return -1n;
+  let hit = s.lastIndexOf(sub, unitOffset(s, off));
+  while (hit >= 0 && splitsPair(s, hit, sub.length)) hit = hit === 0 ? -1 : s.lastIndexOf(sub, hit - 1);
+  return hit < 0 ? -1n : BigInt(codePointIndex(s, hit));
 }
 
 function lastIndexOf(s: string, sub: string): bigint {
@@ -61,9 +84,14 @@ function lastIndexOf(s: string, sub: string): bigint {
   return lastIndexOfOffset(s, sub, BigInt(runes.length - 1));
 }
 
+const isLowerAscii = (c: number): boolean => c >= 0x61 && c <= 0x7a;
+const isUpperAscii = (c: number): boolean => c >= 0x41 && c <= 0x5a;
+
 function mapAscii(s: string, upper: boolean): string {
-  const re = upper ? /[a-z]+/g : /[A-Z]+/g;
-  return s.replace(re, (m) => (upper ? m.toUpperCase() : m.toLowerCase()));
+  chargeBudget(s.length >> 6);
+  return upper
+    ? mapRuns(s, isLowerAscii, (m) => m.toUpperCase())
+    : mapRuns(s, isUpperAscii, (m) => m.toLowerCase());
 }
 
 /** Go strings.Replace: an empty `old` matches before every code point and at the end. */
@@ -133,10 +161,6 @@ function substring(s: string, start: bigint, end?: bigint): string {
   return runes.slice(Number(start), Number(end)).join('');
 }
 
-// Go unicode.IsSpace: Latin-1 spaces plus the Unicode White_Space property (no U+FEFF).
-const GO_SPACE = '\\t\\n\\v\\f\\r \\u0085\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000';
-const TRIM_RE = new RegExp(`^[${GO_SPACE}]+|[${GO_SPACE}]+$`, 'gu');
-
 function join(list: unknown[], sep: string): string {
   chargeBudget(list.length);
   let out = '';
@@ -175,7 +199,7 @@ function quote(s: string): string {
 export const stringOverrides: readonly Override[] = [
   { signature: 'string.lowerAscii(): string', handler: (s: string) => mapAscii(s, false) },
   { signature: 'string.upperAscii(): string', handler: (s: string) => mapAscii(s, true) },
-  { signature: 'string.trim(): string', handler: (s: string) => s.replace(TRIM_RE, '') },
+  { signature: 'string.trim(): string', handler: (s: string) => trimWith(s, isGoSpace) },
   { signature: 'string.indexOf(string): int', handler: (s: string, sub: string) => indexOf(s, sub) },
   {
     signature: 'string.indexOf(string, int): int',

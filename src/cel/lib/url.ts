@@ -1,6 +1,7 @@
 // Kubernetes URL library: url(s) parses like Go's url.ParseRequestURI (an absolute URI or an
 // absolute path, no fragment handling), with accessors for scheme, host, hostname, port,
 // escaped path and query.
+import { every, isAlnum, isAsciiLetter, isDigit, isJsSpace, some } from './scan.js';
 import type { Environment } from '@marcbachmann/cel-js';
 import { buildMap } from './maps-util.js';
 import { celError } from './values.js';
@@ -23,7 +24,17 @@ export class KubeUrl {
   }
 }
 
-const SCHEME = /^([A-Za-z][A-Za-z0-9+.-]*):(.*)$/s;
+/** `scheme:rest` when s starts with [A-Za-z][A-Za-z0-9+.-]* and a colon. */
+function splitScheme(s: string): [string, string] | undefined {
+  if (!isAsciiLetter(s.charCodeAt(0))) return undefined;
+  let i = 1;
+  while (i < s.length) {
+    const c = s.charCodeAt(i);
+    if (!(isAlnum(c) || c === 0x2b || c === 0x2e || c === 0x2d)) break;
+    i++;
+  }
+  return s[i] === ':' ? [s.slice(0, i), s.slice(i + 1)] : undefined;
+}
 
 function fail(s: string, detail: string): never {
   throw celError(`URL parse error during conversion from string: parse ${JSON.stringify(s)}: ${detail}`);
@@ -33,12 +44,12 @@ export function parseUrl(s: string): KubeUrl {
   if ([...s].some((c) => c.charCodeAt(0) < 0x20 || c === '\x7f')) {
     fail(s, 'net/url: invalid control character in URL');
   }
-  const m = SCHEME.exec(s);
+  const m = splitScheme(s);
   let scheme = '';
   let rest = s;
   if (m) {
-    scheme = (m[1] ?? '').toLowerCase();
-    rest = m[2] ?? '';
+    scheme = m[0].toLowerCase();
+    rest = m[1];
   } else if (!s.startsWith('/')) fail(s, 'invalid URI for request');
   const q = rest.indexOf('?');
   const rawQuery = q >= 0 ? rest.slice(q + 1) : '';
@@ -51,16 +62,17 @@ export function parseUrl(s: string): KubeUrl {
     const at = authority.lastIndexOf('@');
     host = at >= 0 ? authority.slice(at + 1) : authority;
     if (host.startsWith('[') && !host.includes(']')) fail(s, "missing ']' in host");
-    if (/\s/.test(host)) fail(s, 'invalid character " " in host name');
+    if (some(host, isJsSpace)) fail(s, 'invalid character " " in host name');
     const port = host.startsWith('[')
       ? host.slice(host.indexOf(']') + 1)
       : host.slice(host.lastIndexOf(':') >= 0 ? host.lastIndexOf(':') : host.length);
-    if (port !== '' && !/^:[0-9]*$/.test(port)) fail(s, `invalid port ${JSON.stringify(port)} after host`);
+    if (port !== '' && (!port.startsWith(':') || !every(port.slice(1), isDigit)))
+      fail(s, `invalid port ${JSON.stringify(port)} after host`);
   } else if (scheme !== '' && !hierPart.startsWith('/')) {
     // Opaque URIs such as "mailto:x" parse; their path stays empty.
     hierPart = '';
   }
-  if (/ /.test(hierPart)) fail(s, 'invalid URI for request');
+  if (hierPart.includes(' ')) fail(s, 'invalid URI for request');
   return new KubeUrl(s, scheme, host, hierPart, rawQuery);
 }
 
@@ -86,7 +98,7 @@ function query(u: KubeUrl): unknown {
     const eq = part.indexOf('=');
     const decode = (x: string): string | undefined => {
       try {
-        return decodeURIComponent(x.replace(/\+/g, ' '));
+        return decodeURIComponent(x.replaceAll('+', ' '));
       } catch {
         return undefined;
       }
