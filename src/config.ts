@@ -59,6 +59,8 @@ export interface Config {
   };
   /** Beyond kro: budget per CEL evaluation; 0 = off. */
   readonly celEvalTimeoutMs: number;
+  /** CEL time across all expressions of one reconcile (ms); 0 disables. */
+  readonly celReconcileBudgetMs: number;
   readonly ownerReferences: OwnerReferencesMode;
   readonly emitEvents: boolean;
   readonly statusMaxManagedResources: number;
@@ -109,6 +111,7 @@ function defaultConfig(): Draft {
     },
     log: { level: 'info', encoder: 'json', devel: false },
     celEvalTimeoutMs: 100,
+    celReconcileBudgetMs: 1000,
     ownerReferences: 'auto',
     emitEvents: true,
     statusMaxManagedResources: 500,
@@ -359,6 +362,11 @@ export const FLAG_DEFINITIONS: readonly FlagDefinition[] = [
   oneOf('zap-encoder', 'json or console', ['json', 'console'], (d, v) => (d.log.encoder = v)),
   bool('zap-devel', 'development logging (console encoder, debug level)', (d, v) => (d.log.devel = v)),
   duration('cel-eval-timeout', 'budget per CEL evaluation; 0 disables', (d, v) => (d.celEvalTimeoutMs = v)),
+  duration(
+    'cel-reconcile-budget',
+    'CEL time across all expressions of one reconcile; 0 disables',
+    (d, v) => (d.celReconcileBudgetMs = v),
+  ),
   oneOf('owner-references', 'auto or none', ['auto', 'none'], (d, v) => (d.ownerReferences = v)),
   bool('emit-events', 'emit Kubernetes Events', (d, v) => (d.emitEvents = v)),
   int('status-max-managed-resources', 'cap on status.managedResources entries', 0, (d, v) => (d.statusMaxManagedResources = v)),

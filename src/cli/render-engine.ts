@@ -33,6 +33,8 @@ export interface RenderOutcome {
 }
 
 const EVAL_TIMEOUT_MS = 1000;
+/** CEL time across all expressions of one render (the operator's default is 1 s). */
+const RENDER_BUDGET_MS = 2000;
 const MAX_COLLECTION_SIZE = 1000;
 
 export function renderInstance(
@@ -42,6 +44,7 @@ export function renderInstance(
 ): RenderOutcome {
   const ctx = new InstanceContext(graph, instance, {
     timeoutMs: EVAL_TIMEOUT_MS,
+    reconcileBudgetMs: RENDER_BUDGET_MS,
     maxCollectionSize: MAX_COLLECTION_SIZE,
     ownerReferences: 'auto',
     kroVersion: KRO_TS_VERSION,

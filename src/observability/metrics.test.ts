@@ -87,6 +87,20 @@ describe('createMetrics', () => {
     expect([...(metric?.labelNames ?? [])].sort()).toEqual([...labels].sort());
   });
 
+  it('exposes the longest event-loop block since start (kro_ts_event_loop_delay_max_seconds)', async () => {
+    const m = createMetrics();
+    // Let the monitor take a sample, then block the loop for 150 ms of synchronous work.
+    await new Promise((r) => setTimeout(r, 30));
+    const until = performance.now() + 150;
+    while (performance.now() < until);
+    await new Promise((r) => setTimeout(r, 30));
+    const text = await m.registry.metrics();
+    const line = text.split('\n').find((l) => l.startsWith('kro_ts_event_loop_delay_max_seconds '));
+    expect(line).toBeDefined();
+    expect(Number(line?.split(' ')[1])).toBeGreaterThanOrEqual(0.1);
+    expect(text).toContain('nodejs_eventloop_lag_max_seconds');
+  });
+
   it('uses its own registry, not the global one', () => {
     expect(globalRegistry.getSingleMetric('instance_reconcile_total')).toBeUndefined();
     // A second set in the same process does not clash.

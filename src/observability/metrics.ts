@@ -3,6 +3,7 @@
 // in main and passed down (never prom-client's global registry, so tests build their own).
 // Callers use typed handles: `metrics.instanceReconcileTotal.inc({ gvr })`.
 
+import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
 import {
   Counter,
   Gauge,
@@ -46,7 +47,10 @@ export type Metrics = ReturnType<typeof createMetrics>;
 
 export function createMetrics(options: CreateMetricsOptions = {}) {
   const registry = new Registry();
-  if (options.defaultMetrics !== false) collectDefaultMetrics({ register: registry });
+  if (options.defaultMetrics !== false) {
+    collectDefaultMetrics({ register: registry });
+    registerEventLoopMax(registry);
+  }
   const m = metricFactory(registry);
   const queueProbes = new Map<string, QueueProbe>();
   const probeGauge = (name: string, help: string, read: (p: QueueProbe) => number) =>
@@ -189,3 +193,24 @@ function metricFactory(registry: Registry) {
 }
 
 export type { LabelValues };
+
+// The longest the event loop has been blocked since the process started (issue 14): prom-client's
+// nodejs_eventloop_lag_max_seconds resets at every scrape, which hides a stall between scrapes
+// from a benchmark or a fault-injection run that reads the figure once at the end.
+let loopDelay: IntervalHistogram | undefined;
+
+function registerEventLoopMax(registry: Registry): void {
+  if (loopDelay === undefined) {
+    loopDelay = monitorEventLoopDelay({ resolution: 10 });
+    loopDelay.enable();
+  }
+  const h = loopDelay;
+  new Gauge({
+    name: 'kro_ts_event_loop_delay_max_seconds',
+    help: 'Longest event-loop delay observed since the process started (10ms resolution)',
+    registers: [registry],
+    collect() {
+      this.set(h.max / 1e9);
+    },
+  });
+}

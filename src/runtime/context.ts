@@ -4,13 +4,15 @@
 
 import { toCel } from '../cel/index.js';
 import type { CompiledGraph, CompiledNode } from '../graph/types.js';
-import { ExpressionCache } from './evaluate.js';
+import { DEFAULT_RECONCILE_BUDGET_MS, ExpressionCache, ReconcileBudget } from './evaluate.js';
 import type { EvaluateContext } from './evaluate.js';
 import type { InstanceObject, RuntimeObject } from './types.js';
 
 export interface RuntimeOptions {
   /** --cel-eval-timeout in ms; 0 disables. */
   readonly timeoutMs: number;
+  /** --cel-reconcile-budget in ms: CEL time across all expressions of one reconcile; 0 disables. */
+  readonly reconcileBudgetMs?: number | undefined;
   /** --rgd-max-collection-size. */
   readonly maxCollectionSize: number;
   /** --owner-references. */
@@ -19,9 +21,42 @@ export interface RuntimeOptions {
   readonly kroVersion: string;
 }
 
+/** Synchronous work one event-loop turn may do before CEL evaluation waits for the next turn. */
+export const YIELD_AFTER_MS = 10;
+
+let turnStarted = performance.now();
+let nextTurn: Promise<void> | undefined;
+
+/**
+ * Process-wide cooperative scheduling of CEL work (issue 14). Rendering is synchronous; before
+ * each piece of it (a node, in the wave loop) callers run
+ *
+ *     while (eventLoopTurnSpent()) await nextEventLoopTurn();
+ *
+ * with no await between the check and the work. Once the current event-loop turn has run for
+ * more than YIELD_AFTER_MS, every caller waits for one shared setImmediate, and only the first to
+ * resume works in the new turn: concurrent reconciles take one node per turn instead of running
+ * back to back inside one phase, and leases, probes and watch events get a turn in between.
+ */
+export function eventLoopTurnSpent(): boolean {
+  return nextTurn !== undefined || performance.now() - turnStarted >= YIELD_AFTER_MS;
+}
+
+export function nextEventLoopTurn(): Promise<void> {
+  nextTurn ??= new Promise<void>((resolve) =>
+    setImmediate(() => {
+      nextTurn = undefined;
+      turnStarted = performance.now();
+      resolve();
+    }),
+  );
+  return nextTurn;
+}
+
 export class InstanceContext {
   readonly cache = new ExpressionCache();
   readonly evaluation: EvaluateContext;
+  readonly budget: ReconcileBudget;
   readonly #activation: Record<string, unknown>;
   /** Applied or read but not ready (readyWhen false): visible to status fields only. */
   readonly #unready: Record<string, unknown> = {};
@@ -34,8 +69,10 @@ export class InstanceContext {
   ) {
     const { status: _status, ...withoutStatus } = instance;
     this.#activation = { schema: toCel(withoutStatus, graph.instanceSchema) };
+    this.budget = new ReconcileBudget(options.reconcileBudgetMs ?? DEFAULT_RECONCILE_BUDGET_MS);
     this.evaluation = {
       timeoutMs: options.timeoutMs,
+      reconcileBudget: this.budget,
       cache: this.cache,
       onEvaluate: () => {
         this.evaluations++;

@@ -24,8 +24,30 @@ export class ExpressionCache {
   }
 }
 
+/** Default CEL time one reconcile (or one `kro-ts render`) may spend across all its expressions. */
+export const DEFAULT_RECONCILE_BUDGET_MS = 1000;
+
+/**
+ * The CEL time budget of one reconcile (issue 14): per-expression budgets alone let an RGD with
+ * many slow expressions hold the single Node thread for (expressions x budget). Every evaluation
+ * is timed and charged here; each one may use at most what is left, and once nothing is left
+ * every further expression fails with ExpressionBudgetExceeded without being evaluated.
+ */
+export class ReconcileBudget {
+  spentMs = 0;
+  constructor(readonly limitMs: number) {}
+  get remainingMs(): number {
+    return this.limitMs <= 0 ? Number.POSITIVE_INFINITY : this.limitMs - this.spentMs;
+  }
+  get exhausted(): boolean {
+    return this.remainingMs <= 0;
+  }
+}
+
 export interface EvaluateContext {
   readonly timeoutMs: number;
+  /** Shared by every evaluation of one reconcile; absent: only the per-expression budget. */
+  readonly reconcileBudget?: ReconcileBudget | undefined;
   readonly cache?: ExpressionCache | undefined;
   /** Counts evaluations (tests, metrics). */
   onEvaluate?: (() => void) | undefined;
@@ -42,9 +64,30 @@ export function evaluateExpression(
     if (hit) return hit;
   }
   ctx.onEvaluate?.();
-  const outcome = runExpression(expr, activation, ctx.timeoutMs);
+  const budget = ctx.reconcileBudget;
+  let outcome: EvalOutcome;
+  if (budget === undefined) outcome = runExpression(expr, activation, ctx.timeoutMs);
+  else if (budget.exhausted) outcome = reconcileBudgetExceeded(budget);
+  else {
+    const perExpression = ctx.timeoutMs > 0 ? ctx.timeoutMs : Number.POSITIVE_INFINITY;
+    const allowed = Math.min(perExpression, budget.remainingMs);
+    const started = performance.now();
+    // The budget module treats 0 as "no clock"; a finite allowance is at least 1 ms.
+    outcome = runExpression(expr, activation, Number.isFinite(allowed) ? Math.max(1, allowed) : 0);
+    budget.spentMs += performance.now() - started;
+    if (outcome.kind === 'error' && outcome.budget && allowed < perExpression)
+      outcome = reconcileBudgetExceeded(budget);
+  }
   if (cacheable) ctx.cache?.set(expr, outcome);
   return outcome;
+}
+
+function reconcileBudgetExceeded(budget: ReconcileBudget): EvalOutcome {
+  return {
+    kind: 'error',
+    budget: true,
+    message: `the reconcile exceeded its CEL budget of ${budget.limitMs}ms across all expressions (--cel-reconcile-budget)`,
+  };
 }
 
 function runExpression(

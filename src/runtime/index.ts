@@ -4,9 +4,15 @@
 // without a cluster and reusable by the offline CLI.
 
 export * from './types.js';
-export { InstanceContext } from './context.js';
+export { eventLoopTurnSpent, InstanceContext, nextEventLoopTurn } from './context.js';
 export type { RuntimeOptions } from './context.js';
-export { ExpressionCache, evaluateExpression, truthOf } from './evaluate.js';
+export {
+  DEFAULT_RECONCILE_BUDGET_MS,
+  ExpressionCache,
+  ReconcileBudget,
+  evaluateExpression,
+  truthOf,
+} from './evaluate.js';
 export type { EvalOutcome, EvaluateContext } from './evaluate.js';
 export { evaluateConditions, evaluateIncludeWhen, evaluateReadyWhen, SYNCED } from './conditions.js';
 export { expandForEach } from './for-each.js';

@@ -17,6 +17,8 @@ import {
   applySetId,
   evaluateAuthorConditions,
   evaluateUserStatus,
+  eventLoopTurnSpent,
+  nextEventLoopTurn,
   EMPTY_INVENTORY,
   InstanceContext,
   instanceState,
@@ -200,6 +202,7 @@ export async function reconcileServed(scope: ReconcileScope, served: ServedGraph
   const recorded = readInventory(instance.metadata, id);
   const ctx = new InstanceContext(graph, instance, {
     timeoutMs: deps.config.celEvalTimeoutMs,
+    reconcileBudgetMs: deps.config.celReconcileBudgetMs,
     maxCollectionSize: deps.config.rgdMaxCollectionSize,
     ownerReferences: deps.config.ownerReferences,
     kroVersion: KRO_TS_VERSION,
@@ -242,6 +245,7 @@ async function finish(
   const { deps } = scope;
   const graph = run.ctx.graph;
   deps.watches.setInterests(scope.target.key, [...run.interests.values()]);
+  while (eventLoopTurnSpent()) await nextEventLoopTurn();
   const user = evaluateUserStatus(run.ctx);
   const rr = resourcesReady(graph, run.reports, user.errors);
   const mr = managedResources(graph, run.reports, deps.config.statusMaxManagedResources);

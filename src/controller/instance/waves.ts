@@ -5,7 +5,9 @@
 import type { CompiledNode } from '../../graph/types.js';
 import type { DesiredItem, Inventory, NodePlan, NodeReport } from '../../runtime/index.js';
 import {
+  eventLoopTurnSpent,
   groupKindOf,
+  nextEventLoopTurn,
   identityOf,
   isSettled,
   planNode,
@@ -38,10 +40,13 @@ export async function runWaves(run: RunState): Promise<void> {
     );
     if (wave.length === 0) break;
     run.waves++;
-    const planned: Planned[] = wave.map((id) => {
+    const planned: Planned[] = [];
+    for (const id of wave) {
+      // Rendering is synchronous CEL work; between nodes the event loop gets its turn.
+      while (eventLoopTurnSpent()) await nextEventLoopTurn();
       const node = graph.nodesById.get(id) as CompiledNode;
-      return { node, plan: planNode(run.ctx, { node, applySetId: run.applySetId, stateOf }) };
-    });
+      planned.push({ node, plan: planNode(run.ctx, { node, applySetId: run.applySetId, stateOf }) });
+    }
     checkIdentities(run, planned);
     await executeWave(run, planned);
     remaining = remaining.filter((id) => !wave.includes(id));
