@@ -24,6 +24,7 @@ import type { Logger } from './observability/logger.js';
 import { createLogger } from './observability/logger.js';
 import type { Metrics } from './observability/metrics.js';
 import { createMetrics } from './observability/metrics.js';
+import { installProcessHandlers } from './process-handlers.js';
 
 export interface OperatorOptions {
   readonly config: Config;
@@ -116,6 +117,7 @@ async function waitForApiServer(kube: Kube, probes: ProbeServers, logger: Logger
 }
 
 export async function main(): Promise<number> {
+  installProcessHandlers();
   const loaded = loadConfigFromProcess();
   if (!loaded.ok) {
     if (loaded.error.code === 'HelpRequested') {
@@ -127,6 +129,7 @@ export async function main(): Promise<number> {
   }
   const config = loaded.value;
   const logger = createLogger(config.log);
+  installProcessHandlers(logger);
   for (const w of config.warnings) logger.warn({}, w);
   const metrics = createMetrics();
   const probes = await startProbeServers({

@@ -9,7 +9,7 @@ import https from 'node:https';
 import type { Readable } from 'node:stream';
 import type { KubeConfig } from '@kubernetes/client-node';
 import type { RequestTarget } from './errors.js';
-import { apiErrorFromResponse, TimeoutError, TransportError } from './errors.js';
+import { apiErrorFromResponse, KubeApiError, TimeoutError, TransportError } from './errors.js';
 import type { KubeConfigOrigin, KubeConfigSource } from './kubeconfig.js';
 import { loadKubeConfig } from './kubeconfig.js';
 import type { RateLimiter } from './rate-limiter.js';
@@ -74,6 +74,34 @@ export interface KubeClientOptions extends KubeConfigSource {
   readonly requestTimeoutMs?: number;
   /** Told about every request once its status is known (the operator feeds rest_client_* metrics). */
   readonly observer?: RequestObserver;
+  /**
+   * Retries of one request answered 429 (any verb: priority-and-fairness rejects before the
+   * request is processed) or 5xx (idempotent requests only), waiting Retry-After or an
+   * exponential backoff. Default 10, as client-go; 0 disables.
+   */
+  readonly maxRetries?: number;
+}
+
+/** Retry policy of HttpKubeClient (issue 14), exported for tests. */
+export const RETRY = {
+  /** First backoff for a 5xx without Retry-After; doubles per attempt, jittered. */
+  initialBackoffMs: 250,
+  maxBackoffMs: 8_000,
+  /** A Retry-After longer than this is capped (a wedged server must not park a worker for hours). */
+  maxRetryAfterMs: 30_000,
+  /** 5xx retries stop after this many, whatever maxRetries says (they cost the server work). */
+  maxServerErrorRetries: 5,
+} as const;
+
+/**
+ * Whether repeating `req` cannot apply a change twice: reads, deletes, full updates (PUT carries a
+ * resourceVersion or replaces the whole object), server-side apply, and merge/strategic patches
+ * (declarative). POST (create, subresource actions) and JSON patches (list inserts) are not.
+ */
+export function isIdempotent(req: Pick<KubeRequest, 'method' | 'contentType'>): boolean {
+  if (req.method === 'POST') return false;
+  if (req.method === 'PATCH') return req.contentType !== ContentTypes.jsonPatch;
+  return true;
 }
 
 /** What one request cost; `code` is the HTTP status, or `<error>` when no response arrived. */
@@ -130,6 +158,7 @@ export async function createKubeClientFromConfig(
     limiter: createRateLimiter({ qps: opts.qps ?? DEFAULT_QPS, burst: opts.burst ?? DEFAULT_BURST }),
     userAgent: opts.userAgent ?? 'kro-ts',
     requestTimeoutMs: opts.requestTimeoutMs ?? 60_000,
+    maxRetries: Math.max(0, opts.maxRetries ?? 10),
     ...(opts.observer ? { observer: opts.observer } : {}),
   });
 }
@@ -143,6 +172,7 @@ interface ClientParts {
   limiter: RateLimiter;
   userAgent: string;
   requestTimeoutMs: number;
+  maxRetries: number;
   observer?: RequestObserver;
 }
 
@@ -167,6 +197,36 @@ class HttpKubeClient implements KubeClient {
   }
 
   async exchange<T = unknown>(req: KubeRequest): Promise<{ status: number; body: T }> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await this.exchangeOnce<T>(req);
+      } catch (e) {
+        const wait = this.retryDelay(req, e, attempt);
+        if (wait === undefined) throw e;
+        await sleep(wait, req.signal);
+        req.signal?.throwIfAborted();
+      }
+    }
+  }
+
+  /** Milliseconds to wait before repeating `req` after `e`, or undefined: give up. */
+  private retryDelay(req: KubeRequest, e: unknown, attempt: number): number | undefined {
+    if (!(e instanceof KubeApiError) || attempt >= this.p.maxRetries) return undefined;
+    const tooMany = e.status === 429;
+    const serverError = e.status >= 500 && e.status <= 599;
+    if (!tooMany && !serverError) return undefined;
+    if (serverError && (!isIdempotent(req) || attempt >= RETRY.maxServerErrorRetries)) return undefined;
+    if (e.retryAfterSeconds !== undefined) {
+      // At least what the server asked for, plus up to half again so that the requests it turned
+      // away together do not all come back in the same instant.
+      const ms = Math.min(Math.max(e.retryAfterSeconds, 0) * 1000, RETRY.maxRetryAfterMs);
+      return Math.round(ms + Math.random() * Math.max(ms, 200) * 0.5);
+    }
+    const d = Math.min(RETRY.maxBackoffMs, RETRY.initialBackoffMs * 2 ** attempt);
+    return Math.round(d / 2 + (Math.random() * d) / 2);
+  }
+
+  private async exchangeOnce<T>(req: KubeRequest): Promise<{ status: number; body: T }> {
     const timeoutMs = req.timeoutMs ?? this.p.requestTimeoutMs;
     const { res, cancelTimer, timing } = await this.send(req, timeoutMs);
     try {
@@ -293,6 +353,19 @@ class HttpKubeClient implements KubeClient {
       r.end(payload);
     });
   }
+}
+
+function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal?.aborted) return resolve();
+    const done = (): void => {
+      clearTimeout(t);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    };
+    const t = setTimeout(done, ms);
+    signal?.addEventListener('abort', done, { once: true });
+  });
 }
 
 function transportError(e: Error, target: RequestTarget): TransportError {

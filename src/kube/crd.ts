@@ -125,17 +125,50 @@ export async function waitForCrdEstablished(
       throw new CrdNotEstablishedError(name, names.message ?? 'names not accepted');
     const est = conds.find((c) => c.type === 'Established');
     if (est?.status === 'True') {
-      const group =
-        isPlainObject(crd.spec) && typeof crd.spec.group === 'string' ? crd.spec.group : undefined;
-      if (group !== undefined) res.discovery.invalidateGroup(group);
-      return crd;
-    }
-    if (est) last = `Established=${est.status}${est.message ? `: ${est.message}` : ''}`;
+      const kinds = servedKinds(crd);
+      if (kinds.length > 0) res.discovery.invalidateGroup(kinds[0]?.group ?? '');
+      // Established=True is set before the API server's discovery documents list the kind (the
+      // discovery controller runs asynchronously): wait for discovery too, so that the caller's
+      // next request by kind does not fail with NoKindMatch (issue 14).
+      const missing = await firstUnserved(res, kinds);
+      if (missing === undefined) return crd;
+      last = `Established=True, but discovery does not list ${missing} yet`;
+    } else if (est) last = `Established=${est.status}${est.message ? `: ${est.message}` : ''}`;
     if (Date.now() >= deadline)
       throw new CrdNotEstablishedError(name, `timed out after ${timeoutMs}ms (${last})`);
     if (signal.aborted) throw new CrdNotEstablishedError(name, 'aborted');
     await sleepUnlessAborted(intervalMs, signal);
   }
+}
+
+interface ServedKind {
+  readonly group: string;
+  readonly version: string;
+  readonly kind: string;
+}
+
+function servedKinds(crd: KubeObject): ServedKind[] {
+  const spec = crd.spec;
+  if (!isPlainObject(spec) || typeof spec.group !== 'string') return [];
+  const names = spec.names;
+  const kind = isPlainObject(names) && typeof names.kind === 'string' ? names.kind : '';
+  const versions = Array.isArray(spec.versions) ? spec.versions : [];
+  return versions
+    .filter((v) => isPlainObject(v) && v.served !== false && typeof v.name === 'string')
+    .map((v) => ({ group: spec.group as string, version: (v as { name: string }).name, kind }));
+}
+
+/** The first served kind discovery does not list (after a refetch), as apiVersion/kind. */
+async function firstUnserved(res: Resources, kinds: readonly ServedKind[]): Promise<string | undefined> {
+  for (const k of kinds) {
+    if (k.kind === '') continue;
+    const m = await res.discovery.tryResolve(k);
+    if (m === undefined) {
+      res.discovery.invalidate(k);
+      return `${k.group}/${k.version} ${k.kind}`;
+    }
+  }
+  return undefined;
 }
 
 interface CrdCondition {
