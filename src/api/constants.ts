@@ -36,6 +36,12 @@ export const MANAGED_BY_VALUE = 'kro';
 export const Annotations = {
   allowBreakingChanges: 'kro.run/allow-breaking-changes',
   reconcile: 'kro.run/reconcile',
+  /**
+   * kro-ts only (kro v0.9.4 has no equivalent): `orphan` on an instance makes its deletion leave
+   * the children in place (released: the instance's ownerReference and ApplySet label removed
+   * where the controller can) and remove the finalizer at once: the way out of a stuck deletion.
+   */
+  deletionPolicy: 'kro.run/deletion-policy',
   applyOrder: 'internal.kro.run/apply-order',
   applySetTooling: 'applyset.kubernetes.io/tooling',
   applySetContainsGroupKinds: 'applyset.kubernetes.io/contains-group-kinds',

@@ -20,7 +20,14 @@ export interface ServedGraph {
 
 export type GraphLookup =
   | { kind: 'served'; served: ServedGraph }
-  | { kind: 'unavailable'; rgdName: string; reason: string; mayRecover: boolean };
+  | {
+      kind: 'unavailable';
+      rgdName: string;
+      reason: string;
+      mayRecover: boolean;
+      /** The RGD is gone, its CRD kept: only deletions of instances are processed. */
+      orphaned?: boolean;
+    };
 
 export interface GraphRegistry {
   /** gvrKey = `${group}/${version}/${plural}`; undefined when no RGD claims the kind. */
@@ -43,7 +50,10 @@ export class MutableGraphRegistry implements GraphRegistry {
     this.#entries.set(gvrKey, { kind: 'served', served });
   }
 
-  setUnavailable(gvrKey: string, entry: { rgdName: string; reason: string; mayRecover: boolean }): void {
+  setUnavailable(
+    gvrKey: string,
+    entry: { rgdName: string; reason: string; mayRecover: boolean; orphaned?: boolean },
+  ): void {
     this.#entries.set(gvrKey, { kind: 'unavailable', ...entry });
   }
 

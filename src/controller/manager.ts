@@ -155,6 +155,27 @@ export class InstanceManager {
   }
 
   /**
+   * The kind's RGD was deleted and its CRD kept (no --allow-crd-deletion), or the operator found
+   * such a CRD at start-up: instances stay watched so that deleting one still deletes its
+   * resources and removes its finalizer (issue 14: they were stranded). Nothing else about them
+   * is reconciled; an RGD for the kind registered later takes over.
+   */
+  retainForDeletion(gvr: Gvr, rgdName: string): void {
+    const key = gvrKeyOf(gvr);
+    if (this.registry.lookup(key)?.kind === 'served') return;
+    this.registry.setUnavailable(key, {
+      rgdName,
+      reason: `ResourceGraphDefinition "${rgdName}" was deleted; only deletions of its instances are processed`,
+      mayRecover: false,
+      orphaned: true,
+    });
+    if (this.kinds.has(key)) return;
+    this.attachKind(key, gvr);
+    this.options.metrics.dynamicGvrCount.set(this.kinds.size);
+    this.log.info({ gvr: key, rgd: rgdName }, 'Watching instances of a deleted RGD for their deletion');
+  }
+
+  /**
    * Why the kind's instances cannot be watched, while that lasts: the list/watch error of an
    * informer that has not synced (typically RBAC: the controller may not list the generated kind).
    * The RGD controller reports it as ControllerReady=False.

@@ -27,6 +27,13 @@ describe('instanceUpdateTriggers', () => {
       obj(1, { 'kro.run/reconcile': 'disabled' }),
       false,
     ],
+    [
+      'deletion-policy orphan added (stuck deletion)',
+      obj(2),
+      obj(2, { 'kro.run/deletion-policy': 'Orphan' }),
+      true,
+    ],
+    ['deletion-policy other value', obj(2), obj(2, { 'kro.run/deletion-policy': 'delete' }), false],
   ])('%s', (_name, a, b, expected) => {
     expect(instanceUpdateTriggers(a, b)).toBe(expected);
   });

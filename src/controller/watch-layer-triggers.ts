@@ -62,8 +62,17 @@ export function isSuspended(obj: MetaOnly | undefined): boolean {
   return v !== undefined && SUSPENDED.has(v.toLowerCase());
 }
 
+/** `kro.run/deletion-policy: orphan` (the way out of a stuck deletion). */
+export function isOrphanPolicy(obj: MetaOnly | undefined): boolean {
+  return obj?.metadata.annotations?.[Annotations.deletionPolicy]?.toLowerCase() === 'orphan';
+}
+
 export function instanceUpdateTriggers(old: MetaOnly, obj: MetaOnly): boolean {
-  return old.metadata.generation !== obj.metadata.generation || isSuspended(old) !== isSuspended(obj);
+  return (
+    old.metadata.generation !== obj.metadata.generation ||
+    isSuspended(old) !== isSuspended(obj) ||
+    isOrphanPolicy(old) !== isOrphanPolicy(obj)
+  );
 }
 
 const allowsBreaking = (o: MetaOnly): boolean =>

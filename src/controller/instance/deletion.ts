@@ -4,11 +4,13 @@
 import { Annotations, FINALIZER, InstanceConditionTypes as T, Labels } from '../../api/constants.js';
 import type { KubeObject } from '../../kube/index.js';
 import { isConflict, isNotFound, refOf } from '../../kube/index.js';
-import type { InstanceObject, ManagedResourceEntry } from '../../runtime/index.js';
+import { errorMessage } from '../../lib/errors.js';
+import type { InstanceObject, Inventory, ManagedResourceEntry } from '../../runtime/index.js';
 import { applySetId, readInventory } from '../../runtime/index.js';
 import { getInstance, removeFinalizer, writeStatus } from './instance-io.js';
 import type { Member } from './members.js';
 import { listMembers } from './members.js';
+import { isOrphanPolicy } from '../watch-layer-triggers.js';
 import { buildStatus, emitConditionEvents } from './status-builder.js';
 import type { InstanceEvents, InstanceReconcilerDeps, InstanceTarget, ReconcileResult } from './types.js';
 
@@ -39,6 +41,7 @@ export async function reconcileDeletion(
     group: target.group,
   });
   const inv = readInventory(instance.metadata, id);
+  if (isOrphanPolicy(instance)) return abandon(deps, opts, id, inv.ok ? inv.inventory : undefined);
   if (!inv.ok) {
     const message = `deletion blocked: validate deletion inventory: ${inv.message}`;
     await writeDeletionStatus(deps, opts, { message });
@@ -72,6 +75,65 @@ export async function reconcileDeletion(
   await writeDeletionStatus(deps, opts, { message, entries: deletionEntries(members, wave) });
   deps.logger.debug({ wave }, 'deleting apply-order wave');
   return { requeueAfterMs: deps.config.instanceRequeueIntervalMs || 1000 };
+}
+
+/**
+ * The way out of a deletion that cannot finish (an unreadable inventory, a child the controller
+ * may not delete, a child held by someone else's finalizer): children are left in place, each
+ * released where possible (the instance's ownerReference and the ApplySet part-of label removed,
+ * so neither the garbage collector nor a later instance of the same name touches it), then the
+ * finalizer goes. Nothing here may block: every failure is reported in an Event and skipped.
+ */
+async function abandon(
+  deps: InstanceReconcilerDeps,
+  opts: { target: InstanceTarget; instance: InstanceObject; emit: InstanceEvents },
+  id: string,
+  inventory: Inventory | undefined,
+): Promise<ReconcileResult> {
+  const { target, instance } = opts;
+  const uid = instance.metadata.uid;
+  let members: Member[] = [];
+  const problems: string[] = [];
+  if (inventory === undefined) problems.push('the inventory is unreadable, children were not looked up');
+  else {
+    try {
+      members = await listMembers(deps.kube, { applySetId: id, inventory, namespace: target.namespace });
+    } catch (e) {
+      problems.push(`listing children failed: ${errorMessage(e)}`);
+    }
+  }
+  let released = 0;
+  for (const m of members) {
+    const o = m.object;
+    const owners = (o.metadata.ownerReferences ?? []).filter((r) => r.uid !== uid);
+    try {
+      await deps.kube.resources.mergePatch(refOf(o as KubeObject), {
+        metadata: {
+          ownerReferences: owners.length > 0 ? owners : null,
+          labels: { [Labels.applySetPartOf]: null },
+          ...(o.metadata.uid ? { uid: o.metadata.uid } : {}),
+        },
+      });
+      released++;
+    } catch (e) {
+      if (!isNotFound(e)) problems.push(`${describe(m)}: ${errorMessage(e)}`);
+    }
+  }
+  deps.watches.dropInstance(target.key);
+  const fresh = (await getInstance(deps.kube, target)) ?? instance;
+  await removeFinalizer(deps.kube, target, fresh);
+  const note =
+    problems.length > 0 ? `; not released (left to the garbage collector): ${problems.join('; ')}` : '';
+  opts.emit(
+    problems.length > 0 ? 'Warning' : 'Normal',
+    'DeletionAbandoned',
+    `${Annotations.deletionPolicy}=orphan: left ${released} resources in place, removed the finalizer${note}`.slice(
+      0,
+      1024,
+    ),
+  );
+  deps.logger.info({ instance: target.key, released, problems }, 'Deletion abandoned (orphan policy)');
+  return {};
 }
 
 function describe(m: Member): string {

@@ -78,7 +78,7 @@ async function reconcileKey(
     const authorConditions = lookup?.kind === 'served' && lookup.served.graph.status.conditions.length > 0;
     return reconcileDeletion(deps, { target, instance, emit, authorConditions });
   }
-  if (!lookup) return {};
+  if (!lookup || (lookup.kind === 'unavailable' && lookup.orphaned === true)) return {};
   const scope = { deps, key, target, instance, emit, signal };
   if (lookup.kind === 'unavailable') return reconcileUnavailable(scope, lookup);
   return reconcileServed(scope, lookup.served);

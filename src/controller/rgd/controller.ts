@@ -152,6 +152,7 @@ export class RgdController {
     let rgd = (await this.options.kube.resources.tryGet(rgdRef(name))) as ResourceGraphDefinition | undefined;
     if (rgd === undefined) {
       this.cx.memory.delete(name);
+      await this.retainOrphanedKinds(name);
       return undefined;
     }
     if (
@@ -163,6 +164,36 @@ export class RgdController {
     if (rgd.metadata.deletionTimestamp !== undefined) return finalizeRgd(this.cx, rgd);
     rgd = await ensureFinalizer(this.cx, rgd);
     return reconcileRgd(this.cx, rgd, signal);
+  }
+
+  /**
+   * CRDs generated for an RGD that no longer exists (deleted while its CRD was kept, possibly
+   * before this process started): their instances stay deletable (Manager.retainForDeletion).
+   * Only without an RGD label selector: a sharded operator cannot tell whether the deleted RGD
+   * was its own.
+   */
+  private async retainOrphanedKinds(rgdName: string): Promise<void> {
+    if (this.options.rgdLabels) return;
+    const crds = this.crdInformer
+      .list()
+      .filter(
+        (c) => c.metadata.labels?.[Labels.owned] === 'true' && c.metadata.labels[Labels.rgdName] === rgdName,
+      );
+    for (const meta of crds) {
+      if (meta.metadata.deletionTimestamp !== undefined) continue;
+      const crd = await this.options.kube.resources.tryGet(crdRef(meta.metadata.name ?? ''));
+      const spec = crd?.spec as
+        | { group?: string; names?: { plural?: string }; versions?: { name?: string; served?: boolean }[] }
+        | undefined;
+      if (!spec?.group || !spec.names?.plural) continue;
+      for (const v of spec.versions ?? []) {
+        if (v.served === false || !v.name) continue;
+        this.options.manager.retainForDeletion(
+          { group: spec.group, version: v.name, resource: spec.names.plural },
+          rgdName,
+        );
+      }
+    }
   }
 
   private async markUnavailable(rgd: ResourceGraphDefinition, message: string): Promise<void> {
@@ -227,7 +258,12 @@ export class RgdController {
       for (const [name, mem] of this.cx.memory) if (mem.rejectedGroups?.has(group)) this.queue.add(name);
     };
     return {
-      onAdd: rebuildRejected,
+      onAdd: (o: KubeObject) => {
+        rebuildRejected(o);
+        // A generated CRD whose RGD may be gone (found after a restart): see retainOrphanedKinds.
+        const rgd = owner(o);
+        if (rgd !== undefined && !this.options.rgdLabels) this.queue.add(rgd);
+      },
       onUpdate: (old: KubeObject, obj: KubeObject) => {
         if (old.metadata.generation === obj.metadata.generation && sameMeta(old, obj)) return;
         rebuildRejected(obj);

@@ -55,6 +55,15 @@ export async function finalizeRgd(
     }
   }
   cx.manager.deregisterKind(gvrKey);
+  // The CRD stays (no --allow-crd-deletion, or not ours to delete): its instances must still be
+  // deletable, so their deletions keep being processed.
+  if (
+    await cx.kube.resources
+      .tryGet(crdRef(kind.crdName))
+      .then((c) => c?.metadata.deletionTimestamp === undefined && c !== undefined)
+  ) {
+    cx.manager.retainForDeletion(kind.gvr, name);
+  }
   const finalizers = (rgd.metadata.finalizers ?? []).filter((f) => f !== FINALIZER);
   try {
     await cx.kube.resources.mergePatch(rgdRef(name), {
