@@ -5,9 +5,9 @@
 import type { OpenApiSchema } from '../api/openapi.js';
 import type { CompiledGraph } from '../graph/index.js';
 import { isPlainObject } from '../lib/json.js';
-import { applyDefaults, pruneUnknown } from './structural.js';
-import { normalize, validateValue } from './validate-value.js';
-import type { FieldError } from './validate-value.js';
+import { applyDefaults, pruneUnknown } from '../source/structural.js';
+import { normalize, validateValue } from '../source/validate-value.js';
+import type { FieldError } from '../source/validate-value.js';
 
 /** The instance as JSON (runtime's InstanceObject shape), after pruning and defaulting. */
 export interface InstanceJson {

@@ -5,7 +5,7 @@
 import { isPlainObject } from '../lib/json.js';
 import type { RuntimeObject } from '../runtime/index.js';
 import { expandCrdPaths, readYamlFile } from '../source/index.js';
-import { normalize } from './validate-value.js';
+import { normalize } from '../source/validate-value.js';
 
 export class ObservedObjects {
   constructor(readonly objects: readonly RuntimeObject[] = []) {}

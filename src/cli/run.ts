@@ -42,11 +42,18 @@ export async function runCli(
       io.err(`${e.message}\n`);
       return ExitCode.invalid;
     }
-    io.err(`error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+    // A bug, not the user's mistake: one line, no stack trace (KRO_TS_DEBUG=1 prints it).
+    const message = e instanceof RangeError ? `${e.message} (is the input nested too deeply?)` : errorText(e);
+    io.err(`error: internal error: ${message}\n`);
+    if (process.env['KRO_TS_DEBUG'] && e instanceof Error && e.stack) io.err(`${e.stack}\n`);
     return ExitCode.invalid;
   } finally {
     setYamlWarningSink(undefined);
   }
+}
+
+function errorText(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
 }
 
 function dispatch(ctx: CommandContext, a: ParsedArgs): Promise<ExitCodeValue> {

@@ -13,6 +13,7 @@ import {
 import type { CompiledRgd, LocatedIssue } from '../source/index.js';
 import { ExitCode, lines } from './io.js';
 import type { CommandContext, ExitCodeValue } from './io.js';
+import { checkRgdAgainstCrd } from '../source/rgd-schema-check.js';
 
 export interface ValidateOptions {
   readonly files: readonly string[];
@@ -54,13 +55,15 @@ export async function runValidate(ctx: CommandContext, options: ValidateOptions)
 function reportOf(c: CompiledRgd): RgdReport {
   const kind = typeof c.rgd.spec?.schema?.kind === 'string' ? c.rgd.spec.schema.kind : '';
   const resources = Array.isArray(c.rgd.spec?.resources) ? c.rgd.spec.resources.length : 0;
-  const issues = c.result.ok ? [] : sortLocated(c.result.error.map((i) => locateIssue(c.source, i)));
+  const schemaIssues = checkRgdAgainstCrd(c.rgd);
+  const all = [...schemaIssues, ...(c.result.ok ? [] : c.result.error)];
+  const issues = sortLocated(all.map((i) => locateIssue(c.source, i)));
   return {
     file: c.source.file,
     document: c.source.index,
     name: c.name,
     kind,
-    valid: c.result.ok,
+    valid: all.length === 0,
     resources,
     issues,
   };

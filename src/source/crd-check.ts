@@ -9,8 +9,8 @@
 
 import type { OpenApiSchema } from '../api/openapi.js';
 import { deepEqual, isPlainObject } from '../lib/json.js';
-import { pruneUnknown } from '../cli/structural.js';
-import { validateValue } from '../cli/validate-value.js';
+import { pruneUnknown } from './structural.js';
+import { validateValue } from './validate-value.js';
 
 /** One refusal: the field path and the whole line as kube-apiserver prints it. */
 export interface CrdError {

@@ -2,10 +2,16 @@
 // RGD path like `spec.resources[2].template.spec.replicas` maps back to a range of the text: the
 // CLI prints its start as `file:line:col`, the language server sends the whole range.
 
-import { readFileSync } from 'node:fs';
 import { isMap, isPair, isScalar, isSeq, LineCounter, parseAllDocuments } from 'yaml';
 import type { Document, Node, ParsedNode, Scalar } from 'yaml';
 import { SourceError } from './errors.js';
+import {
+  ALIAS_LIMIT_MESSAGE,
+  documentLimitProblem,
+  MAX_ALIAS_COUNT,
+  NESTING_MESSAGE,
+  readInputFile,
+} from './input-limits.js';
 import { parseRgdPath } from './rgd-path.js';
 import type { Segment } from './rgd-path.js';
 
@@ -72,15 +78,7 @@ export interface ReadOptions {
 }
 
 export function readYamlFile(file: string, options: ReadOptions = {}): YamlDoc[] {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (e) {
-    throw new SourceError(
-      `${file}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : String(e)}`,
-    );
-  }
-  return parseYamlText(file, text, options);
+  return parseYamlText(file, readInputFile(file), options);
 }
 
 /** Every document, or a SourceError listing every YAML error as `file:line:col: message`. */
@@ -108,7 +106,11 @@ export function parseYamlDocuments(file: string, text: string, options: ReadOpti
     for (const e of doc.errors) {
       const [start, end] = e.pos;
       const pos = e.linePos?.[0] ?? lineCounter.linePos(start);
-      const message = (e.message.split('\n')[0] ?? '').replace(/ at line \d+, column \d+:?$/, '');
+      const first = (e.message.split('\n')[0] ?? '').replace(/ at line \d+, column \d+:?$/, '');
+      // The parser reports its own stack overflow as a document error.
+      const message = first.includes('Maximum call stack size exceeded')
+        ? `${NESTING_MESSAGE}; the YAML parser ran out of stack`
+        : first;
       problems.push({
         range: { start, end: Math.max(end, start) },
         line: pos.line,
@@ -125,11 +127,28 @@ export function parseYamlDocuments(file: string, text: string, options: ReadOpti
         `${file}:${again.line}:${again.col}: warning: duplicate key "${d.key}" (first at line ${first.line}); the last value is used`,
       );
     }
+    // Hostile documents (an alias bomb, absurd nesting, an object etcd could not store) become one
+    // problem at the document's start, and the document is left out.
+    const limitProblem = (message: string): void => {
+      const start = doc.contents?.range[0] ?? doc.range[0];
+      const pos = lineCounter.linePos(start);
+      problems.push({ range: { start, end: start }, line: pos.line, col: pos.col, message, document: index });
+    };
+    let value: unknown;
+    try {
+      value = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+    } catch (e) {
+      if (e instanceof ReferenceError && /alias/i.test(e.message)) return limitProblem(ALIAS_LIMIT_MESSAGE);
+      if (e instanceof RangeError) return limitProblem(NESTING_MESSAGE);
+      throw e;
+    }
+    const tooBig = documentLimitProblem(value);
+    if (tooBig !== undefined) return limitProblem(tooBig);
     docs.push({
       file,
       index,
       doc,
-      value: doc.toJS({ maxAliasCount: 100 }),
+      value,
       lineCounter,
       text,
       hasErrors: doc.errors.length > 0,
