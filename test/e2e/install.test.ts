@@ -185,10 +185,11 @@ describe('install manifests', () => {
       { apiGroups: ['events.k8s.io'], resources: ['events'], verbs: ['create', 'update', 'patch'] },
     ]);
     for (const objs of [unrestricted, agg]) {
-      expect(find(objs, 'ClusterRole', 'kro:edit').metadata.labels).toMatchObject({
-        'rbac.authorization.k8s.io/aggregate-to-admin': 'true',
-        'rbac.authorization.k8s.io/aggregate-to-edit': 'true',
-      });
+      // RGD authorship is bound explicitly, never aggregated into admin/edit (issue 14).
+      const editLabels = find(objs, 'ClusterRole', 'kro:edit').metadata.labels ?? {};
+      expect(
+        Object.keys(editLabels).filter((k) => k.startsWith('rbac.authorization.k8s.io/aggregate-to')),
+      ).toEqual([]);
       expect(find(objs, 'ClusterRole', 'kro:view').metadata.labels).toMatchObject({
         'rbac.authorization.k8s.io/aggregate-to-view': 'true',
       });

@@ -88,7 +88,7 @@ beforeAll(async () => {
     body: { apiVersion: 'authentication.k8s.io/v1', kind: 'TokenRequest', spec: { expirationSeconds: 3600 } },
   });
   token = tr.status.token;
-}, 180_000);
+}, 480_000);
 
 afterAll(async () => {
   admin?.close();
