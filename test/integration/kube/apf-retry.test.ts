@@ -34,11 +34,18 @@ beforeAll(async () => {
   const r = admin.resources;
   await r.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: NS } });
   await r.create({ apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: SA, namespace: NS } });
+  // No kube-controller-manager here, so the built-in `view` is never aggregated: an own Role.
+  await r.create({
+    apiVersion: 'rbac.authorization.k8s.io/v1',
+    kind: 'Role',
+    metadata: { name: 'read-configmaps', namespace: NS },
+    rules: [{ apiGroups: [''], resources: ['configmaps'], verbs: ['get', 'list'] }],
+  });
   await r.create({
     apiVersion: 'rbac.authorization.k8s.io/v1',
     kind: 'RoleBinding',
     metadata: { name: 'limited-view', namespace: NS },
-    roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'view' },
+    roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'read-configmaps' },
     subjects: [{ kind: 'ServiceAccount', name: SA, namespace: NS }],
   });
   for (let i = 0; i < 20; i++) {
