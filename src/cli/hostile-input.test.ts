@@ -119,6 +119,13 @@ describe('CLI hostile input', () => {
     expect(r.stderr).toContain(`over etcd's object limit of 1.5 MiB (${MAX_OBJECT_BYTES} bytes)`);
   });
 
+  it('a map keyed by a list: one problem at the key, no process warning', async () => {
+    const f = file('complex-key.yaml', `${RGD_HEAD}  ? [a, b]\n  : x\n`);
+    const r = await run(['validate', f]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe(`${f}:11:5: a map key must be a string, not a list or a map\n`);
+  });
+
   it('a missing file', async () => {
     const r = await run(['validate', join(dir, 'nope.yaml')]);
     expect(r.stderr).toBe(`${join(dir, 'nope.yaml')}: no such file\n`);

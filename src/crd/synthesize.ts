@@ -117,9 +117,9 @@ function crdMetadata(input: SynthesizeCrdInput, name: string): Record<string, un
     ...(userMeta?.labels ?? {}),
     [Labels.owned]: 'true',
     [Labels.kroVersion]: versionLabelValue(input.kroVersion),
-    [Labels.rgdName]: rgd.metadata.name ?? '',
+    [Labels.rgdName]: rgd.metadata?.name ?? '',
   };
-  if (rgd.metadata.uid !== undefined) labels[Labels.rgdId] = rgd.metadata.uid;
+  if (rgd.metadata?.uid !== undefined) labels[Labels.rgdId] = rgd.metadata.uid;
   const meta: Record<string, unknown> = { name, labels };
   const annotations = userMeta?.annotations ?? {};
   if (Object.keys(annotations).length > 0) meta['annotations'] = { ...annotations };

@@ -9,9 +9,9 @@ import { fileURLToPath } from 'node:url';
 import { parse, stringify } from 'yaml';
 import type { ResourceGraphDefinition } from '../api/rgd.js';
 import { compileExpression, toCel } from '../cel/index.js';
-import { checkRgdAgainstCrd } from '../cli/rgd-schema-check.js';
-import { CliError } from '../cli/io.js';
-import { parseYamlText } from '../cli/yaml-source.js';
+import { SourceError } from '../source/errors.js';
+import { checkRgdAgainstCrd } from '../source/rgd-schema-check.js';
+import { parseYamlText } from '../source/yaml-source.js';
 import { buildGraph } from '../graph/build-graph.js';
 import type { CompiledGraph } from '../graph/types.js';
 import { KroError } from '../lib/errors.js';
@@ -211,7 +211,14 @@ function mutateTree(r: () => number, root: unknown, rounds = 1 + Math.floor(r() 
 type Outcome = 'accepted' | 'rejected';
 
 function expected(e: unknown): boolean {
-  return e instanceof CliError || e instanceof KroError;
+  return e instanceof SourceError || e instanceof KroError;
+}
+
+/** The first frame of the stack inside src/ (where a crash happened), for the finding. */
+function whereOf(e: unknown): string {
+  if (e instanceof SilentRejection || !(e instanceof Error)) return '';
+  const frame = e.stack?.split('\n').find((l) => l.includes('/src/') && !l.includes('/src/fuzz/'));
+  return frame ? ` (${frame.trim()})` : '';
 }
 
 function messageOf(e: unknown): string {
@@ -308,7 +315,7 @@ function yamlCase(r: () => number, base: Record<string, unknown>): Outcome {
     }
     return 'accepted';
   } catch (e) {
-    if (e instanceof CliError && e.message) return 'rejected';
+    if (e instanceof SourceError && e.message) return 'rejected';
     throw e;
   }
 }
@@ -361,7 +368,7 @@ export async function runFuzz(opts: FuzzOptions): Promise<FuzzReport> {
         caseIndex: i,
         family,
         input,
-        detail: `${e instanceof Error ? e.constructor.name : typeof e}: ${messageOf(e).slice(0, 500)}`,
+        detail: `${e instanceof Error ? e.constructor.name : typeof e}: ${messageOf(e).slice(0, 500)}${whereOf(e)}`,
       });
     }
     const ms = performance.now() - started;

@@ -9,6 +9,7 @@ import type { ResourceGraphDefinition, RgdResource } from '../api/rgd.js';
 import { buildStatusSchema } from '../crd/index.js';
 import { crdNamesFor, synthesizeCrd } from '../crd/index.js';
 import type { Issue } from '../lib/issue.js';
+import { isPlainObject } from '../lib/json.js';
 import { err, ok } from '../lib/result.js';
 import type { Result } from '../lib/result.js';
 import { deepFreeze } from '../schema/inline-refs.js';
@@ -160,7 +161,7 @@ export async function describeVariables(
   const resources = Array.isArray(rgd.spec?.resources) ? rgd.spec.resources : [];
   const declared = p.parsed.ids.map((id): DeclaredResource => {
     const node = p.parsed.nodes.find((n) => n.id === id);
-    const index = node?.index ?? resources.findIndex((r) => r.id === id);
+    const index = node?.index ?? resources.findIndex((r) => isPlainObject(r) && r.id === id);
     const schema = p.resolved.get(id)?.schema;
     if (!node) return { id, index, type: 'resource', schema };
     return { id, index, type: node.type, apiVersion: node.apiVersion, kind: node.gvk.kind, schema };

@@ -60,6 +60,8 @@ export const msg = {
   iteratorConflicts: (id: string, it: string) =>
     `resource "${id}": forEach iterator name "${it}" conflicts with resource ID`,
   iteratorDuplicate: (id: string, it: string) => `resource "${id}": duplicate forEach iterator name "${it}"`,
+  resourceNotObject: (index: number, value: unknown) =>
+    `spec.resources[${index}]: Invalid value: ${JSON.stringify(value === undefined ? null : value)}: must be an object with an id`,
   noTemplateNorRef: (id: string) =>
     `resource "${id}": exactly one of template or externalRef must be provided`,
   refWithTemplate: (id: string) => `resource "${id}": cannot use externalRef with template`,

@@ -54,9 +54,16 @@ export function parseResources(
   const ids: string[] = [];
   const broken = new Set<string>();
   const nodes: ParsedNode[] = [];
-  const allIds = new Set(resources.map((r) => r.id).filter((id) => typeof id === 'string'));
+  const allIds = new Set(
+    resources.map((r) => (isPlainObject(r) ? r.id : undefined)).filter((id) => typeof id === 'string'),
+  );
   resources.forEach((r, index) => {
     const path = `spec.resources[${index}]`;
+    // The API server's schema admits only objects here; the CLI and the fuzzer feed anything.
+    if (!isPlainObject(r)) {
+      issues.add({ code: Codes.invalidResource, path, message: msg.resourceNotObject(index, r) });
+      return;
+    }
     const id = typeof r.id === 'string' ? r.id : '';
     const before = issues.size;
     if (!checkId(id, ids, `${path}.id`, issues)) return;

@@ -120,20 +120,27 @@ export function parseYamlDocuments(file: string, text: string, options: ReadOpti
       });
     }
     if (doc.contents === null) return;
-    for (const d of duplicateKeys(doc.contents)) {
+    // Hostile documents (an alias bomb, absurd nesting, an object etcd could not store) and maps
+    // keyed by a collection become one problem each, and the document is left out.
+    const limitProblem = (message: string, at?: number): void => {
+      const start = at ?? doc.contents?.range[0] ?? doc.range[0];
+      const pos = lineCounter.linePos(start);
+      problems.push({ range: { start, end: start }, line: pos.line, col: pos.col, message, document: index });
+    };
+    const keys = checkKeys(doc.contents);
+    if (keys.complex.length > 0) {
+      // sigs.k8s.io/yaml (kubectl) fails on such a key ("invalid map key"); the yaml library would
+      // turn it into a string with a process warning.
+      for (const at of keys.complex) limitProblem('a map key must be a string, not a list or a map', at);
+      return;
+    }
+    for (const d of keys.duplicates) {
       const first = lineCounter.linePos(d.first);
       const again = lineCounter.linePos(d.again);
       warn(
         `${file}:${again.line}:${again.col}: warning: duplicate key "${d.key}" (first at line ${first.line}); the last value is used`,
       );
     }
-    // Hostile documents (an alias bomb, absurd nesting, an object etcd could not store) become one
-    // problem at the document's start, and the document is left out.
-    const limitProblem = (message: string): void => {
-      const start = doc.contents?.range[0] ?? doc.range[0];
-      const pos = lineCounter.linePos(start);
-      problems.push({ range: { start, end: start }, line: pos.line, col: pos.col, message, document: index });
-    };
     let value: unknown;
     try {
       value = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
@@ -163,10 +170,16 @@ interface DuplicateKey {
   readonly again: number;
 }
 
-/** Keys given more than once in one map, anywhere in the tree (offsets of both keys). */
-function duplicateKeys(root: unknown): DuplicateKey[] {
-  const out: DuplicateKey[] = [];
-  const visit = (node: unknown): void => {
+/**
+ * Keys given more than once in one map (offsets of both keys) and keys that are collections
+ * (their offsets), anywhere in the tree. Iterative: the tree may be nested absurdly deep.
+ */
+function checkKeys(root: unknown): { duplicates: DuplicateKey[]; complex: number[] } {
+  const duplicates: DuplicateKey[] = [];
+  const complex: number[] = [];
+  const stack: unknown[] = [root];
+  while (stack.length > 0) {
+    const node = stack.pop();
     if (isMap(node)) {
       const seen = new Map<string, number>();
       for (const pair of node.items) {
@@ -176,16 +189,17 @@ function duplicateKeys(root: unknown): DuplicateKey[] {
           const offset = pair.key.range?.[0] ?? 0;
           const first = seen.get(key);
           if (first === undefined) seen.set(key, offset);
-          else out.push({ key, first, again: offset });
+          else duplicates.push({ key, first, again: offset });
+        } else if (isMap(pair.key) || isSeq(pair.key)) {
+          complex.push(pair.key.range?.[0] ?? 0);
         }
-        visit(pair.value);
+        stack.push(pair.value);
       }
     } else if (isSeq(node)) {
-      for (const item of node.items) visit(item);
+      for (const item of node.items) stack.push(item);
     }
-  };
-  visit(root);
-  return out;
+  }
+  return { duplicates, complex };
 }
 
 /** Where a node starts, 1-based. */
