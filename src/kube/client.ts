@@ -108,6 +108,8 @@ export function isIdempotent(req: Pick<KubeRequest, 'method' | 'contentType'>): 
 export interface RequestObservation {
   readonly verb: HttpMethod;
   readonly host: string;
+  /** The request's path with its query (each attempt of a retried request is observed). */
+  readonly path: string;
   readonly code: string;
   readonly seconds: number;
   readonly rateLimiterSeconds: number;
@@ -266,6 +268,7 @@ class HttpKubeClient implements KubeClient {
       observer({
         verb: req.method,
         host: this.p.base.host,
+        path: req.path,
         code,
         seconds: (performance.now() - t.sentAt) / 1000,
         rateLimiterSeconds: (t.sentAt - t.queuedAt) / 1000,
