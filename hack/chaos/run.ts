@@ -27,6 +27,8 @@ import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
 import { ensureCrd, connectKube } from '../../src/kube/index.js';
 import type { Kube, KubeObject } from '../../src/kube/index.js';
+import { verdict } from './invariants.js';
+import type { Verdict } from './invariants.js';
 
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const arg = (name: string, def: string): string => {
@@ -305,78 +307,12 @@ async function churn(kube: Kube, stop: () => boolean, tag: string): Promise<void
   }
 }
 
-interface Verdict {
-  unconverged: string[];
-  orphans: string[];
-  duplicates: string[];
-  stuck: string[];
-}
-
-async function verdict(kube: Kube): Promise<Verdict> {
-  const instances = await kube.resources.list({ ...IREF });
-  const byName = new Map(instances.items.map((i) => [i.metadata.name ?? '', i]));
-  const children = [
-    ...(
-      await kube.resources.list({
-        apiVersion: 'v1',
-        kind: 'ConfigMap',
-        namespace: NS,
-        labelSelector: 'kro.run/owned=true',
-      })
-    ).items,
-    ...(
-      await kube.resources.list({
-        apiVersion: 'v1',
-        kind: 'Service',
-        namespace: NS,
-        labelSelector: 'kro.run/owned=true',
-      })
-    ).items,
-  ];
-  const seen = new Map<string, number>();
-  const childrenOf = new Map<string, Map<string, KubeObject>>();
-  const orphans: string[] = [];
-  for (const c of children) {
-    const labels = c.metadata.labels ?? {};
-    const inst = labels['kro.run/instance-name'] ?? '';
-    const node = labels['kro.run/node-id'] ?? '';
-    const key = `${inst}/${node}`;
-    seen.set(key, (seen.get(key) ?? 0) + 1);
-    if (!byName.has(inst) || labels['kro.run/instance-id'] !== byName.get(inst)?.metadata.uid)
-      orphans.push(`${c.kind}/${c.metadata.name}`);
-    const m = childrenOf.get(inst) ?? new Map<string, KubeObject>();
-    m.set(node, c);
-    childrenOf.set(inst, m);
-  }
-  const duplicates = [...seen].filter(([, n]) => n > 1).map(([k, n]) => `${k} ×${n}`);
-  const unconverged: string[] = [];
-  for (const [name, value] of live) {
-    const i = byName.get(name);
-    const status = (i?.['status'] ?? {}) as { state?: string; derived?: string };
-    const kids = childrenOf.get(name);
-    const data = (id: string): Record<string, string> =>
-      (kids?.get(id)?.['data'] ?? {}) as Record<string, string>;
-    const ok =
-      i !== undefined &&
-      i.metadata.deletionTimestamp === undefined &&
-      status.state === 'ACTIVE' &&
-      status.derived === `${value}-d` &&
-      data('config')['value'] === value &&
-      data('derived')['value'] === `${value}-d` &&
-      data('extra')['from'] === `${name}-derived` &&
-      kids?.has('service') === true;
-    if (!ok) unconverged.push(name);
-  }
-  const stuck = [...deleted].filter((n) => byName.has(n));
-  return { unconverged, orphans, duplicates, stuck };
-}
-
 async function converge(kube: Kube, what: string, timeoutMs = 600_000): Promise<{ ms: number; v: Verdict }> {
   const t0 = Date.now();
   let v: Verdict = { unconverged: [], orphans: [], duplicates: [], stuck: [] };
   try {
     await until(what, timeoutMs, async () => {
-      v = await verdict(kube);
+      v = await verdict(kube, { ns: NS, instance: IREF, live, deleted });
       return v.unconverged.length + v.orphans.length + v.duplicates.length + v.stuck.length === 0
         ? true
         : undefined;
