@@ -253,7 +253,11 @@ const rgd: KubeObject = {
           apiVersion: 'v1',
           kind: 'Service',
           metadata: { name: '${schema.metadata.name}', annotations: { config: '${config.metadata.name}' } },
-          spec: { selector: { app: '${schema.metadata.name}' }, ports: [{ port: '${schema.spec.port}' }] },
+          spec: {
+            clusterIP: 'None',
+            selector: { app: '${schema.metadata.name}' },
+            ports: [{ port: '${schema.spec.port}' }],
+          },
         },
       },
     ],
@@ -303,7 +307,7 @@ async function churn(kube: Kube, stop: () => boolean, tag: string): Promise<void
       log(`churn: ${String(e).slice(0, 200)}`);
     }
     j++;
-    await sleep(20);
+    await sleep(50);
   }
 }
 
@@ -578,7 +582,7 @@ async function main(): Promise<void> {
   for (let i = 0; i < INSTANCES; i++) await createInstance(kube, `app-${i}`, `v0-${i}`);
   const first = await converge(kube, `${INSTANCES} instances converged`);
   figure(
-    `workload: ${INSTANCES} instances of a 4-resource RGD (3 ConfigMaps, 1 Service) created and converged in ${((Date.now() - t0) / 1000).toFixed(1)} s`,
+    `workload: ${INSTANCES} instances of a 4-resource RGD (3 ConfigMaps, 1 headless Service) created and converged in ${((Date.now() - t0) / 1000).toFixed(1)} s`,
   );
   report(first.v, 'initial workload');
   await kill9(op);
