@@ -17,6 +17,7 @@ import {
   getKubeConfigPath,
   registerCleanup,
   uniqueGroup,
+  releaseCustomResources,
 } from '../harness/index.js';
 import { ensureRgdCrd } from './lib/namespace.js';
 import type { BuiltDist } from './lib/operator-process.js';
@@ -106,6 +107,7 @@ describe('kill -9 of the operator while it works', () => {
           name: `victims.${group}`,
         })
         .catch(() => undefined);
+      await releaseCustomResources(kube, `victims.${group}`).catch(() => undefined);
     });
     await start();
     await eventually(

@@ -96,7 +96,67 @@ export function deleteAfter(ref: ObjectRef): void {
     } catch (e) {
       if (!isNotFound(e)) throw e;
     }
+    if (ref.kind === 'CustomResourceDefinition' && ref.apiVersion.startsWith('apiextensions.k8s.io/')) {
+      await releaseCustomResources(kube, ref.name);
+    }
   });
+}
+
+interface CrdShape {
+  spec: {
+    group: string;
+    scope: string;
+    names: { plural: string };
+    versions: { name: string; served: boolean; storage: boolean }[];
+  };
+}
+
+/**
+ * Removes every finalizer from the custom resources of a CRD being deleted. The API server's CRD
+ * cleanup deletes them, but an instance whose operator has stopped keeps kro.run/finalizer forever;
+ * such a CRD occupies one of kube-apiserver's few CRD-finalizer workers for a minute at a time, and
+ * a handful of them stall every later CRD deletion on the shared test cluster.
+ */
+export async function releaseCustomResources(kube: Kube, crdName: string): Promise<void> {
+  let crd: CrdShape;
+  try {
+    crd = await kube.client.request<CrdShape>({
+      method: 'GET',
+      path: `/apis/apiextensions.k8s.io/v1/customresourcedefinitions/${crdName}`,
+    });
+  } catch (e) {
+    if (isNotFound(e)) return;
+    throw e;
+  }
+  const version = crd.spec.versions.find((v) => v.storage) ?? crd.spec.versions[0];
+  if (version === undefined) return;
+  const base = `/apis/${crd.spec.group}/${version.name}`;
+  let items: { metadata: { name: string; namespace?: string; finalizers?: string[] } }[];
+  try {
+    items = (
+      await kube.client.request<{ items: typeof items }>({
+        method: 'GET',
+        path: `${base}/${crd.spec.names.plural}`,
+      })
+    ).items;
+  } catch (e) {
+    if (isNotFound(e)) return;
+    throw e;
+  }
+  for (const item of items) {
+    if ((item.metadata.finalizers ?? []).length === 0) continue;
+    const ns = item.metadata.namespace ? `/namespaces/${item.metadata.namespace}` : '';
+    try {
+      await kube.client.request({
+        method: 'PATCH',
+        path: `${base}${ns}/${crd.spec.names.plural}/${item.metadata.name}`,
+        contentType: 'application/merge-patch+json',
+        body: { metadata: { finalizers: null } },
+      });
+    } catch (e) {
+      if (!isNotFound(e)) throw e;
+    }
+  }
 }
 
 export interface EventuallyOptions {

@@ -21,7 +21,13 @@ import type { EventRecord } from '../../../src/observability/events.js';
 import { EventRecorder } from '../../../src/observability/events.js';
 import { createMetrics } from '../../../src/observability/metrics.js';
 import { LiveSchemaResolver } from '../../../src/schema/index.js';
-import { eventually, getKube, registerCleanup, uniqueGroup } from '../../harness/index.js';
+import {
+  eventually,
+  getKube,
+  registerCleanup,
+  releaseCustomResources,
+  uniqueGroup,
+} from '../../harness/index.js';
 
 export interface InstanceEnv {
   readonly kube: Kube;
@@ -69,6 +75,7 @@ export async function startInstanceEnv(
     await kube.resources
       .delete({ apiVersion: crd.apiVersion, kind: crd.kind, name: crd.metadata.name ?? '' })
       .catch(() => undefined);
+    await releaseCustomResources(kube, crd.metadata.name ?? '');
   });
   const info = graph.instance;
   const registry = new MutableGraphRegistry();

@@ -2,6 +2,7 @@
 // its CRD removed afterwards), instances of its kind, and readers for status and Events.
 
 import type { KubeObject } from '../../../src/kube/index.js';
+import { pluralize } from '../../../src/crd/pluralize.js';
 import { deleteAfter, eventually, getKube, uniqueGroup, uniqueName } from '../../harness/index.js';
 import type { TestOperator } from '../operator.js';
 import { createRgd, deleteCrdAfter, getRgd, RGD_REF } from '../rgd/helpers.js';
@@ -26,7 +27,7 @@ export interface RgdSpec {
 /** Creates the RGD for `op`, in an API group of its own, and waits until it is Active. */
 export async function createActiveRgd(op: TestOperator, input: RgdSpec): Promise<KindRef> {
   const group = input.group ?? uniqueGroup('op');
-  const plural = `${input.kind.toLowerCase()}s`;
+  const plural = pluralize(input.kind.toLowerCase());
   deleteCrdAfter(`${plural}.${group}`);
   const rgdName = await createRgd({
     ...RGD_REF,

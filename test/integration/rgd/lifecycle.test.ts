@@ -119,7 +119,11 @@ describe('RGD lifecycle', () => {
       description: 'RGD gone',
     });
     expect(await getCrd(`apps.${group}`)).toBeDefined();
-    expect(op.operator.manager.isRegistered(`${group}/v1alpha1/apps`)).toBe(false);
+    // The kind no longer serves a graph; its instances stay watched only so their deletions
+    // still finish (Manager.retainForDeletion: the CRD was kept).
+    const entry = op.operator.manager.registry.lookup(`${group}/v1alpha1/apps`);
+    expect(entry?.kind).not.toBe('served');
+    expect(entry).toMatchObject({ kind: 'unavailable', orphaned: true });
   });
 
   it('re-creates a hand-deleted CRD', async () => {
