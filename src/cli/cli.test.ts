@@ -81,6 +81,10 @@ const cases: [string, string[]][] = [
       `${F}/observed`,
     ],
   ],
+  [
+    'render-duplicate-identity',
+    ['render', `${F}/rgds/duplicate-identity.yaml`, `${F}/instances/duplicate-identity.yaml`],
+  ],
   ['render-invalid-rgd', ['render', `${F}/invalid/cycle.yaml`, `${F}/instances/frontend.yaml`]],
   ['usage-render-one-file', ['render', `${F}/rgds/webapp.yaml`]],
   [

@@ -1,8 +1,11 @@
 // Renderings of a compiled graph for `kro-ts graph`: text, Graphviz dot, Mermaid and JSON. Edges
-// point from a dependency to its dependent (the apply direction). Apply waves are the graph's
-// apply layers in creation order, numbered from 1 like CompiledNode.applyOrder.
+// point from a dependency to its dependent (the apply direction). Apply waves are the runtime
+// scheduler's waves when every node settles at once (a node runs as soon as its dependencies are
+// settled), the same as the operator's and `kro-ts render`'s; `applyOrder` (the apply-order
+// annotation, kro's deletion order) is peeled from the dependents' side and may differ.
 
 import type { CompiledGraph, CompiledNode } from '../graph/index.js';
+import { staticWaves } from '../runtime/index.js';
 
 export type GraphFormat = 'text' | 'dot' | 'mermaid' | 'json';
 export const GRAPH_FORMATS: readonly GraphFormat[] = ['text', 'dot', 'mermaid', 'json'];
@@ -18,9 +21,9 @@ export function edgesOf(g: CompiledGraph): Edge[] {
   );
 }
 
-/** Apply layers in creation order (the compiled layers are peeled from the dependents' side). */
+/** The waves the operator and `kro-ts render` process when every node settles at once. */
 export function applyWaves(g: CompiledGraph): string[][] {
-  return [...g.applyLayers].reverse().map((layer) => [...layer]);
+  return staticWaves(g);
 }
 
 export function formatGraph(g: CompiledGraph, format: GraphFormat): string {

@@ -1,5 +1,5 @@
-// An offline reconcile (spec 04 §5) with the runtime's pure planner: waves of nodes whose
-// dependencies are settled; each rendered object's "apply response" is the object from --observed
+// An offline reconcile (spec 04 §5): the CLI's executor of the runtime's wave scheduler
+// (runtime/scheduler.ts, shared with the operator: same waves, same identity collisions); each rendered object's "apply response" is the object from --observed
 // with the desired fields laid over it, or else the desired object itself; readyWhen runs on
 // that. What the API server alone could provide (status, external objects) leaves the node
 // waiting, and its dependents are reported with what they wait for.
@@ -11,9 +11,9 @@ import {
   applySetId,
   collectionReadiness,
   InstanceContext,
-  isSettled,
   planNode,
   scalarReadiness,
+  WaveScheduler,
 } from '../runtime/index.js';
 import type { InstanceObject, NodeOutcome, NodePlan, RuntimeObject } from '../runtime/index.js';
 import { overlay } from './observed.js';
@@ -56,22 +56,26 @@ export function renderInstance(
     group: graph.instance.group,
   });
   const states = new Map<string, NodeState>();
+  const stateOf = (id: string) => states.get(id);
+  const scheduler = new WaveScheduler(graph, stateOf);
   const out: RenderedNode[] = [];
-  let remaining = graph.topologicalOrder.flatMap((id) => graph.nodesById.get(id) ?? []);
-  for (let wave = 1; ; wave++) {
-    const ready = remaining.filter((n) =>
-      n.dependencies.every((d) => isSettled(states.get(d) ?? 'IN_PROGRESS')),
-    );
-    if (ready.length === 0) break;
-    for (const node of ready) {
-      const plan = planNode(ctx, { node, applySetId: setId, stateOf: (id) => states.get(id) });
+  for (let wave = scheduler.next(); wave.length > 0; wave = scheduler.next()) {
+    const planned = wave.map((node) => ({ node, plan: planNode(ctx, { node, applySetId: setId, stateOf }) }));
+    const claimed = scheduler.claimIdentities(planned);
+    // A node of an earlier wave that renders the same object is in error too (it was applied).
+    for (const { id, outcome } of claimed.earlier) {
+      states.set(id, outcome.state);
+      const i = out.findIndex((n) => n.id === id);
+      out[i] = { ...(out[i] as RenderedNode), ...outcome };
+    }
+    for (const { node, plan } of claimed.planned) {
       const r = settle(ctx, { node, plan, observed });
       states.set(node.id, r.state);
-      out.push({ ...r, id: node.id, wave });
+      out.push({ ...r, id: node.id, wave: scheduler.wave });
     }
-    remaining = remaining.filter((n) => !ready.includes(n));
   }
-  for (const node of remaining) out.push({ ...waiting(node, states, out), id: node.id, objects: [] });
+  for (const { node, blockers } of scheduler.unreached())
+    out.push({ ...waiting(blockers, out), id: node.id, objects: [] });
   return { nodes: out };
 }
 
@@ -136,12 +140,8 @@ function refOf(o: RuntimeObject): {
   return { apiVersion: o.apiVersion, kind: o.kind, namespace: o.metadata.namespace, name: o.metadata.name };
 }
 
-function waiting(
-  node: CompiledNode,
-  states: Map<string, NodeState>,
-  done: readonly RenderedNode[],
-): NodeOutcome {
-  const blockers = node.dependencies.filter((d) => !isSettled(states.get(d) ?? 'IN_PROGRESS'));
+/** Why a node no wave reached waits: each unsettled dependency with its state and message. */
+function waiting(blockers: readonly string[], done: readonly RenderedNode[]): NodeOutcome {
   const detail = blockers.map((id) => {
     const r = done.find((n) => n.id === id);
     if (!r) return id;

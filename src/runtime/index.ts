@@ -18,8 +18,10 @@ export { evaluateConditions, evaluateIncludeWhen, evaluateReadyWhen, SYNCED } fr
 export { expandForEach } from './for-each.js';
 export { renderTemplate } from './render.js';
 export { addOwnerReference, childLabels, decorateChild, mayOwn, resolveNamespace } from './child-metadata.js';
-export { identityOf, planNode } from './plan.js';
+export { collision, identityOf, planNode } from './plan.js';
 export type { DesiredItem, LabelSelector, NodePlan } from './plan.js';
+export { blockersOf, staticWaves, waitingOutcome, WaveScheduler } from './scheduler.js';
+export type { PlannedNode, StateOf } from './scheduler.js';
 export { collectionOutcome, collectionReadiness, scalarReadiness } from './readiness.js';
 export type { CollectionReadiness, ItemResult } from './readiness.js';
 export * from './applyset.js';

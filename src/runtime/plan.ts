@@ -106,11 +106,7 @@ function planCollection(ctx: InstanceContext, node: CompiledNode, applySetId: st
     if ('outcome' in r) return done(r.outcome);
     const identity = identityOf(r.object);
     if (seen.has(identity)) {
-      return done({
-        state: 'ERROR',
-        reason: 'IdentityCollision',
-        message: `duplicate identity: ${identity}`,
-      });
+      return done(collision(identity));
     }
     seen.add(identity);
     objects.push({ object: r.object, item });
@@ -159,4 +155,9 @@ export function identityOf(o: {
   const slash = o.apiVersion.indexOf('/');
   const group = slash < 0 ? '' : o.apiVersion.slice(0, slash);
   return `${group}/${o.kind}/${o.metadata.namespace ?? ''}/${o.metadata.name ?? ''}`;
+}
+
+/** Two nodes (or two items of one collection) render the same object (spec 04 §6.3). */
+export function collision(ident: string): NodeOutcome {
+  return { state: 'ERROR', reason: 'IdentityCollision', message: `duplicate identity: ${ident}` };
 }

@@ -217,7 +217,6 @@ export async function reconcileServed(scope: ReconcileScope, served: ServedGraph
     parentOwned: ownedBy(instance, FieldManagers.applySetParent),
     reports: new Map(),
     appliedUids: new Set(),
-    identities: new Map(),
     interests: new Map(),
     collectionItems: [],
     emit: scope.emit,

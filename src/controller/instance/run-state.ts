@@ -25,8 +25,6 @@ export interface RunState {
   parentOwned: boolean;
   readonly reports: Map<string, NodeReport>;
   readonly appliedUids: Set<string>;
-  /** identity → node id, across the whole reconcile. */
-  readonly identities: Map<string, string>;
   readonly interests: Map<string, WatchInterest>;
   /** Existing collection items found by their instance/node labels (all namespaces), for the prune. */
   readonly collectionItems: Member[];

@@ -1,18 +1,19 @@
-// Waves within one reconcile (spec 04 §5): plan every node whose dependencies are settled, grow
-// the inventory, apply/read the wave concurrently, compute readiness on the responses, repeat with
-// what became unblocked. A node that waits or fails blocks only its own dependents.
+// The operator's executor of the wave scheduler (runtime/scheduler.ts, spec 04 §5): plan every
+// node of the wave, grow the inventory, apply/read the wave concurrently, compute readiness on the
+// responses, repeat with what became unblocked. A node that waits or fails blocks only its own
+// dependents.
 
 import type { CompiledNode } from '../../graph/types.js';
-import type { DesiredItem, Inventory, NodePlan, NodeReport } from '../../runtime/index.js';
+import type { DesiredItem, Inventory, NodePlan, PlannedNode } from '../../runtime/index.js';
 import {
   eventLoopTurnSpent,
   groupKindOf,
   nextEventLoopTurn,
-  identityOf,
-  isSettled,
   planNode,
   sameInventory,
   unionInventory,
+  waitingOutcome,
+  WaveScheduler,
 } from '../../runtime/index.js';
 import type { WatchInterest } from '../watch-layer.js';
 import { applyNode, readExternal } from './apply-node.js';
@@ -21,77 +22,34 @@ import { writeInventory } from './instance-io.js';
 import type { RunState } from './run-state.js';
 import { addInterests, gvrOf } from './run-state.js';
 
-interface Planned {
-  readonly node: CompiledNode;
-  readonly plan: NodePlan;
-}
-
 export async function runWaves(run: RunState): Promise<void> {
-  const graph = run.ctx.graph;
-  let remaining = [...graph.topologicalOrder];
   const stateOf = (id: string) => run.reports.get(id)?.state;
+  const scheduler = new WaveScheduler(run.ctx.graph, stateOf);
   for (;;) {
     if (run.signal.aborted) throw new Error('reconcile aborted');
-    const wave = remaining.filter((id) =>
-      (graph.nodesById.get(id)?.dependencies ?? []).every((d) => {
-        const s = stateOf(d);
-        return s !== undefined && isSettled(s);
-      }),
-    );
+    const wave = scheduler.next();
     if (wave.length === 0) break;
     run.waves++;
-    const planned: Planned[] = [];
-    for (const id of wave) {
+    const planned: PlannedNode[] = [];
+    for (const node of wave) {
       // Rendering is synchronous CEL work; between nodes the event loop gets its turn.
       while (eventLoopTurnSpent()) await nextEventLoopTurn();
-      const node = graph.nodesById.get(id) as CompiledNode;
       planned.push({ node, plan: planNode(run.ctx, { node, applySetId: run.applySetId, stateOf }) });
     }
-    checkIdentities(run, planned);
-    await executeWave(run, planned);
-    remaining = remaining.filter((id) => !wave.includes(id));
-  }
-  for (const id of remaining)
-    run.reports.set(id, waitingForDependency(run, graph.nodesById.get(id) as CompiledNode));
-}
-
-function waitingForDependency(run: RunState, node: CompiledNode): NodeReport {
-  const dep = node.dependencies.find((d) => !isSettled(run.reports.get(d)?.state ?? 'IN_PROGRESS'));
-  const state = (dep !== undefined && run.reports.get(dep)?.state) || 'IN_PROGRESS';
-  const message = dep !== undefined ? `waiting for node "${dep}" (${state})` : 'waiting for dependencies';
-  return { id: node.id, state: 'IN_PROGRESS', reason: 'WaitingForDependency', message };
-}
-
-/** Two nodes (or items) of one instance must not render the same object (§6.3). */
-function checkIdentities(run: RunState, planned: Planned[]): void {
-  const colliding = new Map<string, string>();
-  for (const p of planned) {
-    if (p.plan.kind !== 'apply') continue;
-    for (const d of p.plan.objects) {
-      const ident = identityOf(d.object);
-      const other = run.identities.get(ident);
-      if (other !== undefined && other !== p.node.id) {
-        colliding.set(p.node.id, ident);
-        colliding.set(other, ident);
-      } else run.identities.set(ident, p.node.id);
+    if (run.deps.logger.isLevelEnabled('debug')) {
+      const nodes = wave.map((n) => n.id);
+      run.deps.logger.debug({ instance: run.target.key, wave: scheduler.wave, nodes }, 'reconcile wave');
     }
+    const claimed = scheduler.claimIdentities(planned);
+    // A node of an earlier wave that renders the same object is in error too.
+    for (const { id, outcome } of claimed.earlier) run.reports.set(id, { ...outcome, id });
+    await executeWave(run, claimed.planned);
   }
-  for (const [i, p] of planned.entries()) {
-    const ident = colliding.get(p.node.id);
-    if (ident === undefined) continue;
-    planned[i] = { node: p.node, plan: { kind: 'outcome', outcome: collision(ident) } };
-  }
-  // A node of an earlier wave that renders the same object is in error too.
-  for (const [id, ident] of colliding) {
-    if (!planned.some((p) => p.node.id === id)) run.reports.set(id, { ...collision(ident), id });
-  }
+  for (const { node } of scheduler.unreached())
+    run.reports.set(node.id, { id: node.id, ...waitingOutcome(node, stateOf) });
 }
 
-function collision(ident: string): NodeReport {
-  return { id: '', state: 'ERROR', reason: 'IdentityCollision', message: `duplicate identity: ${ident}` };
-}
-
-async function executeWave(run: RunState, planned: Planned[]): Promise<void> {
+async function executeWave(run: RunState, planned: readonly PlannedNode[]): Promise<void> {
   const applies: { node: CompiledNode; objects: readonly DesiredItem[] }[] = [];
   const interests: WatchInterest[] = [];
   for (const { node, plan } of planned) {

@@ -35,6 +35,8 @@ export interface InstanceEnv {
   readonly group: string;
   readonly events: EventRecord[];
   readonly interests: Map<string, readonly WatchInterest[]>;
+  /** The reconciler's `reconcile wave` debug records, in order: which nodes each wave planned. */
+  readonly waves: { instance: string; wave: number; nodes: string[] }[];
   reconcile(key: InstanceKey): Promise<{ requeueAfterMs?: number }>;
   key(name: string, namespace: string): InstanceKey;
   ref(
@@ -92,7 +94,19 @@ export async function startInstanceEnv(
     dropInstance: (k) => void interests.delete(k),
   };
   const events: EventRecord[] = [];
-  const logger = pino({ level: 'silent' });
+  // Debug records of the waves only (the rest is dropped): the operator's waves, for comparison
+  // with `kro-ts graph`.
+  const waves: InstanceEnv['waves'] = [];
+  const logger = pino(
+    { level: 'debug' },
+    {
+      write: (line: string) => {
+        const rec = JSON.parse(line) as { msg?: string; instance: string; wave: number; nodes: string[] };
+        if (rec.msg === 'reconcile wave')
+          waves.push({ instance: rec.instance, wave: rec.wave, nodes: rec.nodes });
+      },
+    },
+  );
   const metrics = createMetrics();
   const recorder = new EventRecorder({
     sink: async (r) => void events.push(r),
@@ -132,6 +146,7 @@ export async function startInstanceEnv(
     group,
     events,
     interests,
+    waves,
     key,
     ref,
     reconcile: async (k) => {

@@ -5,6 +5,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { KubeObject } from '../../../src/kube/index.js';
 import { createTestNamespace, eventually } from '../../harness/index.js';
 import type { InstanceEnv } from './env.js';
+import { staticWaves } from '../../../src/runtime/index.js';
 import { conditionOf, loadRgd, startInstanceEnv, statusOf } from './env.js';
 
 let env: InstanceEnv;
@@ -68,7 +69,11 @@ describe('FrontendAppV2', () => {
     const key = env.key(name, ns);
 
     // First reconcile: configMap, deployment (waits for readiness), service in one reconcile.
+    env.waves.length = 0;
     await env.reconcile(key);
+    // The operator's waves are the ones `kro-ts graph` prints (and `kro-ts render` processes).
+    expect(env.waves.map((w) => w.nodes)).toEqual(staticWaves(env.graph));
+    expect(env.waves.map((w) => w.nodes)).toEqual([['configMap', 'service'], ['deployment']]);
     const cm = await env.kube.resources.get({
       apiVersion: 'v1',
       kind: 'ConfigMap',
