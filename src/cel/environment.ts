@@ -1,5 +1,6 @@
 // CEL environments. One base environment per `omitEnabled` value holds the standard library,
-// macros, optional types and kro's libraries; it is built once and only ever cloned.
+// macros, optional types and kro's libraries (createCelEnvironment, the only construction); it
+// is built once and only ever cloned.
 //
 // Type checking and evaluation use different clones:
 // - a *typed* clone per variable set declares the variables from their OpenAPI schemas (object
@@ -12,7 +13,7 @@
 import { Environment, type EnvironmentOptions } from '@marcbachmann/cel-js';
 import type { OpenApiSchema } from '../api/openapi.js';
 import { TypeDeclarer } from './declarations.js';
-import { registerLibraries } from './libraries.js';
+import { registerKroLibraries } from './lib/index.js';
 import { registerRegistryProbe } from './registry-access.js';
 import { schemaFingerprint } from './fingerprint.js';
 
@@ -37,6 +38,15 @@ const BASE_OPTIONS: EnvironmentOptions = {
   },
 };
 
+/**
+ * The one construction of a CEL environment with kro's libraries (the one registration point,
+ * lib/index.ts): the operator's and the CLI's environments below, and the reference battery and
+ * library tests, all start here.
+ */
+export function createCelEnvironment(options: { omitEnabled: boolean }): Environment {
+  return registerKroLibraries(new Environment(BASE_OPTIONS), options);
+}
+
 interface BaseEnvironments {
   readonly base: Environment;
   readonly evaluation: Environment;
@@ -48,7 +58,7 @@ const bases = new Map<boolean, BaseEnvironments>();
 function baseEnvironments(omitEnabled: boolean): BaseEnvironments {
   let b = bases.get(omitEnabled);
   if (b === undefined) {
-    const base = registerLibraries(new Environment(BASE_OPTIONS), { omitEnabled });
+    const base = createCelEnvironment({ omitEnabled });
     registerRegistryProbe(base);
     const functionNames = new Set(base.getDefinitions().functions.map((f) => f.name));
     const evaluation = base.clone({ unlistedVariablesAreDyn: true });

@@ -1,14 +1,14 @@
 // The reference battery: every expression of test/fixtures/cel/battery.yaml, evaluated by kro
 // v0.9.3's own CEL environment (hack/ref/cel) into vectors.json, must give the same value, or an
-// error with the same message, through registerKroLibraries on a fresh cel-js Environment.
+// error with the same message, through the production environment construction
+// (createCelEnvironment: the same registration the operator and the CLI use).
 // Compile-time errors in kro only require kro-ts to fail too (either when checking or when
 // evaluating): cel-js words type errors its own way. Deliberate or known differences are listed
 // in KNOWN_DIFFERENCES with their reason, and each entry must still differ.
 import { readFileSync } from 'node:fs';
-import { Environment } from '@marcbachmann/cel-js';
 import { describe, expect, it } from 'vitest';
 import { compileExpression } from '../compile.js';
-import { registerKroLibraries } from './index.js';
+import { createCelEnvironment } from '../environment.js';
 import { decodeTyped, encodeTyped, type TypedValue } from './typed-value.js';
 
 interface Vector {
@@ -24,10 +24,7 @@ const vectors = JSON.parse(
   readFileSync(new URL('../../../test/fixtures/cel/vectors.json', import.meta.url), 'utf8'),
 ) as Vector[];
 
-const base = registerKroLibraries(
-  new Environment({ enableOptionalTypes: true, homogeneousAggregateLiterals: false }),
-  { omitEnabled: true },
-);
+const base = createCelEnvironment({ omitEnabled: true });
 
 type Outcome = { value: TypedValue } | { error: string };
 

@@ -1,12 +1,10 @@
-// Test helper: a fresh environment with every kro-ts library, and an evaluate shortcut.
-import { Environment } from '@marcbachmann/cel-js';
-import { registerKroLibraries } from './index.js';
+// Test helper: the production CEL environment construction (every kro-ts library), and an
+// evaluate shortcut.
+import type { Environment } from '@marcbachmann/cel-js';
+import { createCelEnvironment } from '../environment.js';
 
 export function newTestEnv(omitEnabled = true): Environment {
-  return registerKroLibraries(
-    new Environment({ enableOptionalTypes: true, homogeneousAggregateLiterals: false }),
-    { omitEnabled },
-  );
+  return createCelEnvironment({ omitEnabled });
 }
 
 const shared = newTestEnv();
