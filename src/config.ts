@@ -6,6 +6,8 @@
 
 import { KroError } from './lib/errors.js';
 import { err, ok, type Result } from './lib/result.js';
+import { parseGoDuration as goParseDuration } from './lib/go-duration.js';
+import { parseGoBool as goParseBool } from './lib/go-strconv.js';
 
 export type LogLevel = 'trace' | 'debug' | 'info' | 'error' | 'fatal';
 export type LogEncoder = 'json' | 'console';
@@ -129,15 +131,10 @@ type Parsed<T> = { ok: true; value: T } | { ok: false; problem: string };
 const good = <T>(value: T): Parsed<T> => ({ ok: true, value });
 const bad = (problem: string): Parsed<never> => ({ ok: false, problem });
 
-// prettier-ignore
-const GO_BOOL: Readonly<Record<string, boolean>> = {
-  '1': true, t: true, T: true, TRUE: true, true: true, True: true,
-  '0': false, f: false, F: false, FALSE: false, false: false, False: false,
-};
-
+/** Go's strconv.ParseBool (lib/go-strconv.ts), worded like Go's flag package. */
 export function parseGoBool(s: string): Parsed<boolean> {
-  const v = GO_BOOL[s];
-  return v === undefined ? bad('parse error') : good(v);
+  const r = goParseBool(s);
+  return r.ok ? good(r.value) : bad('parse error');
 }
 
 function parseInteger(s: string, min: number): Parsed<number> {
@@ -153,38 +150,10 @@ function parseFloatValue(s: string, min: number): Parsed<number> {
   return n < min ? bad(`must be >= ${min}`) : good(n);
 }
 
-// prettier-ignore
-const DURATION_UNITS_MS: Readonly<Record<string, number>> = {
-  ns: 1e-6, us: 1e-3, 'µs': 1e-3, 'μs': 1e-3, ms: 1, s: 1e3, m: 60e3, h: 3600e3,
-};
-
-/**
- * Go's `time.ParseDuration`, in milliseconds: a sequence of decimal numbers with units
- * (`ns`, `us`, `µs`, `ms`, `s`, `m`, `h`), optional sign; `0` needs no unit.
- */
+/** Go's `time.ParseDuration` (lib/go-duration.ts), in milliseconds. */
 export function parseGoDuration(input: string): Parsed<number> {
-  const invalid = bad(`time: invalid duration "${input}"`);
-  let s = input;
-  let sign = 1;
-  if (s.startsWith('-') || s.startsWith('+')) {
-    sign = s.startsWith('-') ? -1 : 1;
-    s = s.slice(1);
-  }
-  if (s === '0') return good(0);
-  if (s === '') return invalid;
-  const part = /^(\d*)(?:\.(\d*))?([^\d.]+)/;
-  let total = 0;
-  while (s !== '') {
-    const m = part.exec(s);
-    if (m === null) return s.match(/^[\d.]+$/) ? bad(`time: missing unit in duration "${input}"`) : invalid;
-    const [whole, int = '', frac, unit = ''] = m;
-    if (int === '' && (frac === undefined || frac === '')) return invalid;
-    const scale = DURATION_UNITS_MS[unit];
-    if (scale === undefined) return bad(`time: unknown unit "${unit}" in duration "${input}"`);
-    total += Number(`${int === '' ? '0' : int}.${frac ?? ''}0`) * scale;
-    s = s.slice(whole.length);
-  }
-  return good(sign * total);
+  const r = goParseDuration(input);
+  return r.ok ? good(Number(r.nanos) / 1e6) : bad(r.error);
 }
 
 /** `Name=true|false,...` (spec/05 §3); whitespace around names and values is ignored. */

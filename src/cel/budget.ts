@@ -8,7 +8,7 @@
 // Outside an evaluation (no active budget) every function here is a no-op apart from the size
 // checks, which always apply.
 import { BudgetExceededError } from '../lib/errors.js';
-import { formatGoDurationMs } from './go-duration.js';
+import { formatGoDurationMs } from '../lib/go-duration.js';
 
 /** No list or map produced during an evaluation may have more elements than this. */
 export const MAX_COLLECTION_ELEMENTS = 100_000;

@@ -28,7 +28,7 @@ export {
 } from './schema-types.js';
 export { celTypeName, formatTimestamp, fromCel, parseGoDuration, toCel } from './values.js';
 export { parseJsonLossless, stringifyJsonLossless } from './json-lossless.js';
-export { formatGoDuration } from './go-duration.js';
+export { formatGoDuration } from '../lib/go-duration.js';
 export {
   DEFAULT_EVAL_TIMEOUT_MS,
   MAX_COLLECTION_ELEMENTS,

@@ -2,7 +2,7 @@ import { Optional } from '@marcbachmann/cel-js';
 import { describe, expect, it } from 'vitest';
 import type { OpenApiSchema } from '../api/openapi.js';
 import { ExpressionError } from '../lib/errors.js';
-import { formatGoDuration } from './go-duration.js';
+import { formatGoDuration } from '../lib/go-duration.js';
 import { parseJsonLossless, stringifyJsonLossless } from './json-lossless.js';
 import { compile } from './test-fixtures.js';
 import { celTypeName, fromCel, parseGoDuration, toCel } from './values.js';

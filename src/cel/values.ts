@@ -13,7 +13,7 @@ import { Duration, UnsignedInt } from '@marcbachmann/cel-js/evaluator';
 import type { OpenApiSchema } from '../api/openapi.js';
 import { ExpressionError } from '../lib/errors.js';
 import type { JsonValue } from '../lib/json.js';
-import { formatGoDuration } from './go-duration.js';
+import { formatGoDuration, parseGoDuration as parseGo } from '../lib/go-duration.js';
 import { isPreserveUnknown, schemaKind } from './schema-types.js';
 
 const MAX_INT64 = 9223372036854775807n;
@@ -111,46 +111,10 @@ function isJsonObject(v: unknown): v is Record<string, unknown> {
   return proto === Object.prototype || proto === null;
 }
 
-const DURATION_UNITS: Readonly<Record<string, bigint>> = {
-  ns: 1n,
-  us: 1_000n,
-  µs: 1_000n,
-  μs: 1_000n,
-  ms: 1_000_000n,
-  s: 1_000_000_000n,
-  m: 60_000_000_000n,
-  h: 3_600_000_000_000n,
-};
-
 /** Go's time.ParseDuration, to nanoseconds; undefined when `s` is not a Go duration. */
 export function parseGoDuration(s: string): bigint | undefined {
-  // A linear scan (no native RegExp on user input, see lib/scan.ts): sign, then one or more
-  // segments of digits with an optional fraction followed by a unit.
-  let i = s[0] === '-' || s[0] === '+' ? 1 : 0;
-  const negative = s[0] === '-';
-  if (i === s.length) return undefined;
-  const isDigit = (k: number): boolean => s.charCodeAt(k) >= 0x30 && s.charCodeAt(k) <= 0x39;
-  let total = 0n;
-  while (i < s.length) {
-    const intStart = i;
-    while (i < s.length && isDigit(i)) i++;
-    const whole = s.slice(intStart, i);
-    let frac = '';
-    if (s[i] === '.') {
-      const fracStart = ++i;
-      while (i < s.length && isDigit(i)) i++;
-      frac = s.slice(fracStart, i);
-    }
-    if (whole === '' && frac === '') return s === '0' ? 0n : undefined;
-    const unitStart = i;
-    while (i < s.length && s[i] !== '.' && !isDigit(i)) i++;
-    const name = s.slice(unitStart, i);
-    const unit = Object.hasOwn(DURATION_UNITS, name) ? DURATION_UNITS[name] : undefined;
-    if (unit === undefined) return s === '0' ? 0n : undefined;
-    total += BigInt(whole || '0') * unit;
-    if (frac !== '') total += (BigInt(frac) * unit) / 10n ** BigInt(frac.length);
-  }
-  return negative ? -total : total;
+  const r = parseGo(s);
+  return r.ok ? r.nanos : undefined;
 }
 
 function durationOf(nanos: bigint): unknown {

@@ -8,7 +8,7 @@ import { isPlainObject } from '../lib/json.js';
 import type { Result } from '../lib/result.js';
 import { err, ok } from '../lib/result.js';
 import type { OpenApiSchema } from '../api/openapi.js';
-import { parseGoFloat, parseGoInt } from './go-strconv.js';
+import { parseGoFloat, parseGoInt } from '../lib/go-strconv.js';
 
 export function parseDefault(schema: OpenApiSchema, value: string): Result<JsonValue, string> {
   switch (schema.type) {

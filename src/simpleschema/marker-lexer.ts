@@ -5,7 +5,7 @@
 
 import type { Result } from '../lib/result.js';
 import { err, ok } from '../lib/result.js';
-import { goQuote } from './go-strconv.js';
+import { goQuote } from '../lib/go-strconv.js';
 
 export const MARKER_KEYS = [
   'required',

@@ -5,7 +5,7 @@ import { RE2JS } from 're2js';
 import type { OpenApiSchema } from '../api/openapi.js';
 import type { JsonValue } from '../lib/json.js';
 import { errorMessage } from '../lib/errors.js';
-import { parseGoBool, parseGoFloat, parseGoInt } from './go-strconv.js';
+import { parseGoBool, parseGoFloat, parseGoInt } from '../lib/go-strconv.js';
 import type { Marker } from './marker-lexer.js';
 import { parseDefault } from './defaults.js';
 

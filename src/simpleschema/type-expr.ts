@@ -4,7 +4,7 @@
 
 import type { Result } from '../lib/result.js';
 import { err, ok } from '../lib/result.js';
-import { goQuote } from './go-strconv.js';
+import { goQuote } from '../lib/go-strconv.js';
 
 export type TypeExpr =
   | { readonly kind: 'atomic'; readonly name: 'string' | 'integer' | 'boolean' | 'float' }
