@@ -2,6 +2,8 @@
 // the bucket holds up to `burst` tokens and refills at `qps` per second; each request takes one.
 // Waiters are served in FIFO order so one busy caller cannot starve another.
 
+import { TokenBucket as Bucket } from '../lib/token-bucket.js';
+
 export interface Clock {
   now(): number;
   sleep(ms: number): Promise<void>;
@@ -17,30 +19,24 @@ export interface RateLimiter {
   acquire(): Promise<void>;
 }
 
+/** A FIFO waiter queue over the shared token bucket (lib/token-bucket.ts). */
 export class TokenBucket implements RateLimiter {
-  private tokens: number;
-  private last: number;
+  private readonly bucket: Bucket;
   private tail: Promise<void> = Promise.resolve();
 
   constructor(
-    private readonly qps: number,
-    private readonly burst: number,
+    qps: number,
+    burst: number,
     private readonly clock: Clock = systemClock,
   ) {
     if (!(qps > 0)) throw new RangeError(`qps must be > 0, got ${qps}`);
     if (!(burst >= 1)) throw new RangeError(`burst must be >= 1, got ${burst}`);
-    this.tokens = burst;
-    this.last = clock.now();
+    this.bucket = new Bucket({ ratePerSecond: qps, burst, now: () => clock.now() });
   }
 
   /** Takes a token if one is available now, without waiting. */
   tryAcquire(): boolean {
-    this.refill();
-    if (this.tokens >= 1) {
-      this.tokens -= 1;
-      return true;
-    }
-    return false;
+    return this.bucket.tryTake();
   }
 
   acquire(): Promise<void> {
@@ -52,17 +48,9 @@ export class TokenBucket implements RateLimiter {
 
   private async waitForToken(): Promise<void> {
     for (;;) {
-      if (this.tryAcquire()) return;
-      const ms = ((1 - this.tokens) / this.qps) * 1000;
-      await this.clock.sleep(Math.max(1, Math.ceil(ms)));
+      if (this.bucket.tryTake()) return;
+      await this.clock.sleep(Math.max(1, Math.ceil(this.bucket.msUntilToken())));
     }
-  }
-
-  private refill(): void {
-    const now = this.clock.now();
-    const elapsed = Math.max(0, now - this.last) / 1000;
-    this.last = now;
-    this.tokens = Math.min(this.burst, this.tokens + elapsed * this.qps);
   }
 }
 
