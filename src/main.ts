@@ -25,6 +25,7 @@ import { createLogger } from './observability/logger.js';
 import type { Metrics } from './observability/metrics.js';
 import { createMetrics } from './observability/metrics.js';
 import { installProcessHandlers } from './process-handlers.js';
+import { exponentialDelayMs } from './lib/backoff.js';
 
 export interface OperatorOptions {
   readonly config: Config;
@@ -111,7 +112,7 @@ async function waitForApiServer(kube: Kube, probes: ProbeServers, logger: Logger
     } catch (err) {
       probes.markNotReady('API server not reachable');
       logger.warn({ err }, 'API server not reachable; retrying');
-      await new Promise((r) => setTimeout(r, Math.min(5000, 200 * 2 ** attempt)));
+      await new Promise((r) => setTimeout(r, exponentialDelayMs(attempt, 200, 5000)));
     }
   }
 }

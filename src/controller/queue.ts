@@ -13,8 +13,8 @@
 import { KroError } from '../lib/errors.js';
 import type { Logger } from '../observability/logger.js';
 import type { Metrics } from '../observability/metrics.js';
-import { TokenBucket } from '../observability/token-bucket.js';
-import { backoffDelayMs, type BackoffOptions } from './backoff.js';
+import { TokenBucket } from '../lib/token-bucket.js';
+import { backoffDelayMs, type RetryDelayOptions } from '../lib/backoff.js';
 import {
   createQueueObserver,
   noopObserver,
@@ -46,7 +46,7 @@ export interface WorkQueueOptions {
   readonly workers: number;
   readonly handler: ReconcileHandler;
   readonly logger: Logger;
-  readonly backoff: BackoffOptions;
+  readonly backoff: RetryDelayOptions;
   /** Retries after the first failure before the key is dropped. */
   readonly maxRetries: number;
   /** Overall token bucket on adds; absent or perSecond <= 0: off (kro-ts default). */

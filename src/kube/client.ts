@@ -16,6 +16,7 @@ import type { RateLimiter } from './rate-limiter.js';
 import { createRateLimiter } from './rate-limiter.js';
 import type { QueryValue } from './url.js';
 import { queryString } from './url.js';
+import { exponentialDelayMs, jitteredMs } from '../lib/backoff.js';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
@@ -224,8 +225,7 @@ class HttpKubeClient implements KubeClient {
       const ms = Math.min(Math.max(e.retryAfterSeconds, 0) * 1000, RETRY.maxRetryAfterMs);
       return Math.round(ms + Math.random() * Math.max(ms, 200) * 0.5);
     }
-    const d = Math.min(RETRY.maxBackoffMs, RETRY.initialBackoffMs * 2 ** attempt);
-    return Math.round(d / 2 + (Math.random() * d) / 2);
+    return jitteredMs(exponentialDelayMs(attempt, RETRY.initialBackoffMs, RETRY.maxBackoffMs));
   }
 
   private async exchangeOnce<T>(req: KubeRequest): Promise<{ status: number; body: T }> {
