@@ -15,33 +15,20 @@ import type { EventRecorder } from '../observability/events.js';
 import type { Logger } from '../observability/logger.js';
 import type { Metrics } from '../observability/metrics.js';
 import { gvrLabel } from '../observability/metrics.js';
-import type { GraphRegistry, ServedGraph } from './graph-registry.js';
+import type { ServedGraph } from './graph-registry.js';
 import { gvrKeyOf, MutableGraphRegistry } from './graph-registry.js';
-import type { InstanceKey } from './instance-key.js';
 import { formatInstanceKey, instanceGvrKey, parseInstanceKey } from './instance-key.js';
 import { createInstanceReconciler } from './instance/index.js';
+import type { InstanceReconciler, InstanceReconcilerDeps } from './instance/index.js';
 import type { ShutdownResult } from './queue.js';
 import type { CompiledGraph } from '../graph/types.js';
 import { EventReasons, instanceEventComponent } from '../observability/events.js';
 import { instanceUpdateTriggers, readsSchemaMetadata, userMetadataChanges } from './watch-layer-triggers.js';
 import { WorkQueue } from './queue.js';
-import type { WatchLayer } from './watch-layer.js';
 import type { InformerLike } from './watch-layer-shared.js';
 import { SharedWatchLayer } from './watch-layer-shared.js';
 
-export interface InstanceReconciler {
-  reconcile(key: InstanceKey, ctx: { signal: AbortSignal }): Promise<{ requeueAfterMs?: number }>;
-}
-
-export interface InstanceReconcilerDeps {
-  readonly kube: Kube;
-  readonly graphs: GraphRegistry;
-  readonly watches: WatchLayer;
-  readonly events: EventRecorder;
-  readonly logger: Logger;
-  readonly metrics: Metrics;
-  readonly config: Config;
-}
+export type { InstanceReconciler, InstanceReconcilerDeps } from './instance/index.js';
 
 export type InstanceReconcilerFactory = (deps: InstanceReconcilerDeps) => InstanceReconciler;
 

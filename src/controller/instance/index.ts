@@ -11,14 +11,16 @@ import { formatInstanceKey, instanceGvrKey } from '../instance-key.js';
 import { reconcileDeletion } from './deletion.js';
 import { getInstance } from './instance-io.js';
 import { reconcileServed, reconcileUnavailable } from './reconcile.js';
-import type { InstanceEvents, InstanceReconcilerDeps, InstanceTarget, ReconcileResult } from './types.js';
+import type {
+  InstanceEvents,
+  InstanceReconciler,
+  InstanceReconcilerDeps,
+  InstanceTarget,
+  ReconcileResult,
+} from './types.js';
 
-export type { InstanceReconcilerDeps, ReconcileResult } from './types.js';
+export type { InstanceReconciler, InstanceReconcilerDeps, ReconcileResult } from './types.js';
 export { isSuspended } from './reconcile.js';
-
-export interface InstanceReconciler {
-  reconcile(key: InstanceKey, ctx: { signal: AbortSignal }): Promise<ReconcileResult>;
-}
 
 export function createInstanceReconciler(deps: InstanceReconcilerDeps): InstanceReconciler {
   return {

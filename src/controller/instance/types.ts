@@ -6,6 +6,7 @@ import type { EventRecorder } from '../../observability/events.js';
 import type { Logger } from '../../observability/logger.js';
 import type { Metrics } from '../../observability/metrics.js';
 import type { GraphRegistry } from '../graph-registry.js';
+import type { InstanceKey } from '../instance-key.js';
 import type { WatchLayer } from '../watch-layer.js';
 
 export interface InstanceReconcilerDeps {
@@ -20,6 +21,11 @@ export interface InstanceReconcilerDeps {
 
 export interface ReconcileResult {
   requeueAfterMs?: number;
+}
+
+/** What the manager's work queue calls for each instance key (declared once, here). */
+export interface InstanceReconciler {
+  reconcile(key: InstanceKey, ctx: { signal: AbortSignal }): Promise<ReconcileResult>;
 }
 
 /** How the instance itself is addressed (from discovery, no graph needed). */
