@@ -6,7 +6,7 @@
 import { stringify } from 'yaml';
 import type { JsonObject, JsonValue } from '../lib/json.js';
 import { sortKeysDeep } from '../lib/json.js';
-import type { Condition, RgdSpec } from './rgd.js';
+import type { Condition, ObjectMeta, RgdSpec } from './rgd.js';
 import { RGD_OPENAPI_SCHEMA } from './rgd-crd.js';
 
 export const GR_GROUP = 'internal.kro.run';
@@ -40,24 +40,8 @@ export interface GraphRevisionStatus {
 export interface GraphRevision {
   apiVersion: string;
   kind: string;
-  metadata: {
-    name?: string;
-    uid?: string;
-    resourceVersion?: string;
-    generation?: number;
-    creationTimestamp?: string;
-    deletionTimestamp?: string;
-    labels?: Record<string, string>;
-    finalizers?: string[];
-    ownerReferences?: {
-      apiVersion: string;
-      kind: string;
-      name: string;
-      uid: string;
-      controller?: boolean;
-      blockOwnerDeletion?: boolean;
-    }[];
-  };
+  /** Cluster-scoped: no namespace. */
+  metadata: Omit<ObjectMeta, 'namespace'>;
   spec: GraphRevisionSpec;
   status?: GraphRevisionStatus;
 }

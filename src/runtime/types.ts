@@ -1,6 +1,7 @@
 // Runtime result types: what one reconcile knows about each node. Pure data, no I/O.
 
 import type { NodeState } from '../api/constants.js';
+import type { OwnerReference } from '../api/rgd.js';
 import type { JsonObject } from '../lib/json.js';
 
 /** A child object as sent to / received from the API server (raw JSON). */
@@ -21,14 +22,7 @@ export interface RuntimeObject {
   [key: string]: unknown;
 }
 
-export interface OwnerReference {
-  apiVersion: string;
-  kind: string;
-  name: string;
-  uid: string;
-  controller?: boolean;
-  blockOwnerDeletion?: boolean;
-}
+export type { OwnerReference } from '../api/rgd.js';
 
 /** The instance as read from the API server. */
 export type InstanceObject = RuntimeObject & { spec?: JsonObject; status?: JsonObject };
