@@ -24,7 +24,7 @@ import type { ShutdownResult } from './queue.js';
 import type { CompiledGraph } from '../graph/types.js';
 import { EventReasons, instanceEventComponent } from '../observability/events.js';
 import { instanceUpdateTriggers, readsSchemaMetadata, userMetadataChanges } from './watch-layer-triggers.js';
-import { WorkQueue } from './queue.js';
+import { retryOptionsFrom, WorkQueue } from './queue.js';
 import type { InformerLike } from './watch-layer-shared.js';
 import { SharedWatchLayer } from './watch-layer-shared.js';
 
@@ -74,8 +74,7 @@ export class InstanceManager {
       workers: c.dynamicControllerConcurrentReconciles,
       handler: (key, ctx) => this.reconcileKey(key, ctx.signal),
       logger: this.log,
-      backoff: { minDelayMs: c.rateLimiterMinDelayMs, maxDelayMs: c.rateLimiterMaxDelayMs },
-      maxRetries: c.queueMaxRetries,
+      ...retryOptionsFrom(c),
       rateLimit: { perSecond: c.rateLimiterRateLimit, burst: c.rateLimiterBurstLimit },
       metrics: options.metrics,
       metricsStyle: { kind: 'dynamic-controller', gvrOf: gvrLabelOfKey },

@@ -59,6 +59,18 @@ export interface WorkQueueOptions {
   readonly now?: () => number;
 }
 
+/** The per-key retry options of a queue from the `--dynamic-controller-rate-limiter-*` flags. */
+export function retryOptionsFrom(config: {
+  readonly rateLimiterMinDelayMs: number;
+  readonly rateLimiterMaxDelayMs: number;
+  readonly queueMaxRetries: number;
+}): Pick<WorkQueueOptions, 'backoff' | 'maxRetries'> {
+  return {
+    backoff: { minDelayMs: config.rateLimiterMinDelayMs, maxDelayMs: config.rateLimiterMaxDelayMs },
+    maxRetries: config.queueMaxRetries,
+  };
+}
+
 export interface ShutdownResult {
   /** True when every in-flight reconcile finished within the timeout. */
   readonly drained: boolean;

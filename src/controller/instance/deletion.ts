@@ -23,14 +23,17 @@ export function applyOrderOf(o: { metadata: { annotations?: Record<string, strin
   return Number.isInteger(n) && n > 0 ? n : 0;
 }
 
+/** The instance being deleted and how to report on it. */
+interface DeletionScope {
+  target: InstanceTarget;
+  instance: InstanceObject;
+  emit: InstanceEvents;
+  authorConditions?: boolean;
+}
+
 export async function reconcileDeletion(
   deps: InstanceReconcilerDeps,
-  opts: {
-    target: InstanceTarget;
-    instance: InstanceObject;
-    emit: InstanceEvents;
-    authorConditions?: boolean;
-  },
+  opts: DeletionScope,
 ): Promise<ReconcileResult> {
   const { target, instance } = opts;
   if (!(instance.metadata.finalizers ?? []).includes(FINALIZER)) return {};
@@ -181,12 +184,7 @@ function deletionEntries(members: readonly Member[], wave: number): ManagedResou
 
 async function writeDeletionStatus(
   deps: InstanceReconcilerDeps,
-  opts: {
-    target: InstanceTarget;
-    instance: InstanceObject;
-    emit: InstanceEvents;
-    authorConditions?: boolean;
-  },
+  opts: DeletionScope,
   s: { message: string; entries?: ManagedResourceEntry[] },
 ): Promise<void> {
   let before: unknown;

@@ -7,6 +7,7 @@ import type { Logger } from '../../observability/logger.js';
 import type { Metrics } from '../../observability/metrics.js';
 import type { GraphRegistry } from '../graph-registry.js';
 import type { InstanceKey } from '../instance-key.js';
+import type { ReconcileResult } from '../queue.js';
 import type { WatchLayer } from '../watch-layer.js';
 
 export interface InstanceReconcilerDeps {
@@ -19,9 +20,7 @@ export interface InstanceReconcilerDeps {
   readonly config: Config;
 }
 
-export interface ReconcileResult {
-  requeueAfterMs?: number;
-}
+export type { ReconcileResult } from '../queue.js';
 
 /** What the manager's work queue calls for each instance key (declared once, here). */
 export interface InstanceReconciler {

@@ -19,7 +19,7 @@ import { LiveSchemaResolver } from '../../schema/index.js';
 import { formatConditionTime } from '../conditions.js';
 import type { InstanceManager } from '../manager.js';
 import type { ReconcileResult, ShutdownResult } from '../queue.js';
-import { WorkQueue } from '../queue.js';
+import { retryOptionsFrom, WorkQueue } from '../queue.js';
 import { rgdUpdateTriggers } from '../watch-layer-triggers.js';
 import { matchesSelector } from '../watch-layer-match.js';
 import type { RgdContext, RgdMemory } from './context.js';
@@ -88,8 +88,7 @@ export class RgdController {
       workers: config.rgdConcurrentReconciles,
       handler: (key, ctx) => this.reconcile(key, ctx.signal),
       logger: this.log,
-      backoff: { minDelayMs: config.rateLimiterMinDelayMs, maxDelayMs: config.rateLimiterMaxDelayMs },
-      maxRetries: config.queueMaxRetries,
+      ...retryOptionsFrom(config),
       metrics,
       isExpectedError: (e) => e instanceof KroError || (e instanceof Error && 'status' in e),
     });
