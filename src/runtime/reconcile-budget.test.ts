@@ -1,18 +1,10 @@
 // The per-reconcile CEL budget (issue 14): one budget across every expression of a reconcile, so
 // an RGD with many slow expressions cannot hold the Node thread for (expressions x per-expression
 // budget).
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import type { ResourceGraphDefinition } from '../api/rgd.js';
-import { buildGraph } from '../graph/build-graph.js';
-import { loadDocuments } from '../schema/bundled-resolver.js';
-import { StaticSchemaResolver } from '../schema/static-resolver.js';
 import { InstanceContext, planNode } from './index.js';
-import type { InstanceObject } from './index.js';
 
-const resolver = new StaticSchemaResolver(
-  loadDocuments(fileURLToPath(new URL('../../test/fixtures/openapi/', import.meta.url))),
-);
+import { compileRgd, instanceOf, rgdOf } from './test-fixtures.js';
 
 // Each expression walks 200,000 list elements: far more than a few milliseconds anywhere.
 const SLOW = '${string(lists.range(100000).map(x, x * x).filter(y, y % 3 == 0).size())}';
@@ -27,23 +19,10 @@ async function slowGraph(nodes: number) {
       data: { v: SLOW },
     },
   }));
-  const rgd = {
-    apiVersion: 'kro.run/v1alpha1',
-    kind: 'ResourceGraphDefinition',
-    metadata: { name: 'slow' },
-    spec: { schema: { apiVersion: 'v1alpha1', kind: 'Slow', spec: { name: 'string' } }, resources },
-  };
-  const r = await buildGraph(rgd as unknown as ResourceGraphDefinition, { resolver });
-  if (!r.ok) throw new Error(r.error.map((i) => `${i.path}: ${i.message}`).join('\n'));
-  return r.value;
+  return compileRgd(rgdOf('Slow', { name: 'string' }, resources));
 }
 
-const instance = {
-  apiVersion: 'kro.run/v1alpha1',
-  kind: 'Slow',
-  metadata: { name: 'inst', namespace: 'ns1', uid: 'uid-1', generation: 1 },
-  spec: { name: 'a' },
-} as InstanceObject;
+const instance = instanceOf('Slow', { name: 'a' });
 
 describe('per-reconcile CEL budget', () => {
   it('stops evaluating once the reconcile has spent its budget, with a message naming the flag', async () => {

@@ -2,11 +2,6 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import type { ResourceGraphDefinition } from '../api/rgd.js';
-import { buildGraph } from '../graph/build-graph.js';
-import type { CompiledGraph } from '../graph/types.js';
-import { loadDocuments } from '../schema/bundled-resolver.js';
-import { StaticSchemaResolver } from '../schema/static-resolver.js';
 import {
   applySetId,
   evaluateUserStatus,
@@ -21,10 +16,8 @@ import {
   scalarReadiness,
 } from './index.js';
 import type { InstanceObject, NodePlan, NodeReport, RuntimeOptions } from './index.js';
+import { compileRgd, rgdOf } from './test-fixtures.js';
 
-const resolver = new StaticSchemaResolver(
-  loadDocuments(fileURLToPath(new URL('../../test/fixtures/openapi/', import.meta.url))),
-);
 const OPTIONS: RuntimeOptions = {
   timeoutMs: 0,
   maxCollectionSize: 3,
@@ -32,11 +25,7 @@ const OPTIONS: RuntimeOptions = {
   kroVersion: '0.1.0',
 };
 
-async function compile(rgd: unknown): Promise<CompiledGraph> {
-  const r = await buildGraph(rgd as ResourceGraphDefinition, { resolver });
-  if (!r.ok) throw new Error(r.error.map((i) => `${i.path}: ${i.message}`).join('\n'));
-  return r.value;
-}
+const compile = compileRgd;
 
 function fixture(name: string): unknown {
   return parse(
@@ -44,19 +33,7 @@ function fixture(name: string): unknown {
   );
 }
 
-function rgd(
-  kind: string,
-  spec: unknown,
-  resources: unknown[],
-  extra: Record<string, unknown> = {},
-): unknown {
-  return {
-    apiVersion: 'kro.run/v1alpha1',
-    kind: 'ResourceGraphDefinition',
-    metadata: { name: 'x' },
-    spec: { schema: { apiVersion: 'v1alpha1', kind, spec, ...extra }, resources },
-  };
-}
+const rgd = rgdOf;
 
 function instance(kind: string, spec: Record<string, unknown>, namespace = 'ns1'): InstanceObject {
   return {

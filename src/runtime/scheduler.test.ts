@@ -1,14 +1,9 @@
 // The wave scheduler without I/O: wave order, identity collisions within and across waves, why
 // unreached nodes wait, and the static waves `kro-ts graph` prints.
 
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import type { NodeState } from '../api/constants.js';
-import type { ResourceGraphDefinition } from '../api/rgd.js';
-import { buildGraph } from '../graph/build-graph.js';
 import type { CompiledGraph } from '../graph/types.js';
-import { loadDocuments } from '../schema/bundled-resolver.js';
-import { StaticSchemaResolver } from '../schema/static-resolver.js';
 import {
   blockersOf,
   InstanceContext,
@@ -17,35 +12,18 @@ import {
   waitingOutcome,
   WaveScheduler,
 } from './index.js';
-import type { InstanceObject, PlannedNode } from './index.js';
+import type { PlannedNode } from './index.js';
+import { compileRgd, instanceOf, rgdOf } from './test-fixtures.js';
 
-const resolver = new StaticSchemaResolver(
-  loadDocuments(fileURLToPath(new URL('../../test/fixtures/openapi/', import.meta.url))),
-);
-
-async function compile(resources: unknown[]): Promise<CompiledGraph> {
-  const rgd = {
-    apiVersion: 'kro.run/v1alpha1',
-    kind: 'ResourceGraphDefinition',
-    metadata: { name: 'x' },
-    spec: { schema: { apiVersion: 'v1alpha1', kind: 'Sched', spec: { name: 'string' } }, resources },
-  };
-  const r = await buildGraph(rgd as unknown as ResourceGraphDefinition, { resolver });
-  if (!r.ok) throw new Error(r.error.map((i) => `${i.path}: ${i.message}`).join('\n'));
-  return r.value;
-}
+const compile = (resources: unknown[]): Promise<CompiledGraph> =>
+  compileRgd(rgdOf('Sched', { name: 'string' }, resources));
 
 const cm = (id: string, name: string, data: Record<string, string> = {}) => ({
   id,
   template: { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name }, data },
 });
 
-const instance = {
-  apiVersion: 'kro.run/v1alpha1',
-  kind: 'Sched',
-  metadata: { name: 'inst', namespace: 'ns1', uid: 'uid-1', generation: 1 },
-  spec: { name: 'app' },
-} as InstanceObject;
+const instance = instanceOf('Sched', { name: 'app' });
 
 /** Drives the scheduler like both executors: every applied node settles SYNCED at once. */
 function drive(g: CompiledGraph): {
