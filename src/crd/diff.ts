@@ -8,6 +8,7 @@ import type { JsonObject } from '../lib/json.js';
 import { deepEqual, isPlainObject } from '../lib/json.js';
 import type { CrdChange } from './changes.js';
 import { makeChange } from './changes.js';
+import { KRO_TS_STATUS_FIELDS } from './status-schema.js';
 import type { Report } from './schema-compare.js';
 import { addChange, compareSchemas, newReport } from './schema-compare.js';
 
@@ -75,7 +76,6 @@ export function diffCrds(existing: JsonObject, desired: JsonObject): CrdDiff {
 }
 
 const STATUS_PATH = '.properties.status';
-const KRO_TS_STATUS_FIELDS = ['observedGeneration', 'managedResources'] as const;
 
 /**
  * True for a CRD that kro (not kro-ts) generated from this RGD: kro-ts adds `observedGeneration`

@@ -12,4 +12,10 @@ export { diffCrds, summarize } from './diff.js';
 export type { ChangeType, CrdChange } from './changes.js';
 export { BREAKING_CHANGE_TYPES, NON_BREAKING_CHANGE_TYPES } from './changes.js';
 export { pluralize } from './pluralize.js';
-export { buildStatusSchema } from './status-schema.js';
+export {
+  buildStatusSchema,
+  KRO_STATUS_FIELDS,
+  KRO_TS_STATUS_FIELDS,
+  kroTsStatusFields,
+  OWN_STATUS_FIELDS,
+} from './status-schema.js';

@@ -1,5 +1,8 @@
-// The instance status schema: the user's inferred fields plus the fields kro-ts writes itself
-// (spec 02 §8). A field the RGD declares under the same name belongs to the author and wins.
+// The instance status shape, declared once: the user's inferred fields plus the fields kro-ts
+// writes itself (spec 02 §8). The CRD's status schema, the status builder's list of its own fields
+// (controller/instance/status-builder.ts) and the kro-vs-kro-ts CRD check (diff.ts) all derive
+// from the two field tables below. A field the RGD declares under the same name belongs to the
+// author and wins.
 
 import type { OpenApiSchema } from '../api/openapi.js';
 import { deepClone } from '../lib/json.js';
@@ -50,6 +53,16 @@ export function kroTsStatusFields(): Record<string, OpenApiSchema> {
     },
   };
 }
+
+/** The fields kro writes on every instance status. */
+export const KRO_STATUS_FIELDS: readonly string[] = Object.freeze(Object.keys(kroStatusFields()));
+/** The fields kro-ts writes beside kro's (kro's own CRDs never carry them). */
+export const KRO_TS_STATUS_FIELDS: readonly string[] = Object.freeze(Object.keys(kroTsStatusFields()));
+/** Every status field the controller owns (unless the RGD declares it itself). */
+export const OWN_STATUS_FIELDS: readonly string[] = Object.freeze([
+  ...KRO_STATUS_FIELDS,
+  ...KRO_TS_STATUS_FIELDS,
+]);
 
 export function buildStatusSchema(inferred: OpenApiSchema): OpenApiSchema {
   const status = deepClone(inferred);

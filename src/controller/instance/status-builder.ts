@@ -9,6 +9,7 @@ import {
   KstatusConditionTypes as K,
 } from '../../api/constants.js';
 import type { Condition } from '../../api/rgd.js';
+import { OWN_STATUS_FIELDS } from '../../crd/index.js';
 import type { AuthorConditionsResult, ManagedResourceEntry } from '../../runtime/index.js';
 import { mergeWithPrevious, stampAuthorConditions } from '../../runtime/index.js';
 import type { ConditionContext, ConditionInput } from '../conditions.js';
@@ -60,7 +61,8 @@ const BUILTIN_TYPES: ReadonlySet<string> = new Set([...DEPENDENTS, T.ready]);
  */
 const KRO_TS_TYPES: ReadonlySet<string> = new Set([K.reconciling, K.stalled, GRAPH_CURRENT_CONDITION]);
 
-const OWN = new Set(['state', 'conditions', 'observedGeneration', 'managedResources']);
+/** The status fields the controller writes (crd/status-schema.ts declares them once). */
+const OWN: ReadonlySet<string> = new Set(OWN_STATUS_FIELDS);
 
 export function buildStatus(stored: Record<string, unknown>, input: StatusInput): Record<string, unknown> {
   const ctx = {
