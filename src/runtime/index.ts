@@ -1,7 +1,8 @@
-// runtime/: one instance, one reconcile, no I/O (spec 04). The controller drives the waves and
-// does the reads and writes; everything that decides (activation, includeWhen, forEach,
-// rendering, child metadata, readiness, ApplySet formulas, status) lives here so it is testable
-// without a cluster and reusable by the offline CLI.
+// runtime/: one instance, one reconcile, no I/O (spec 04). Everything that decides (the wave
+// scheduler, activation, includeWhen, forEach, rendering, child metadata, readiness, ApplySet
+// formulas, status) lives here so it is testable without a cluster; two executors drive the
+// scheduler: the operator's (controller/instance/waves.ts: reads and writes) and the offline
+// CLI's (cli/render-engine.ts: --observed).
 
 export * from './types.js';
 export { eventLoopTurnSpent, InstanceContext, nextEventLoopTurn } from './context.js';
