@@ -3,7 +3,14 @@
 // (test/integration/instance/frontend-app.test.ts checks the operator's against the same waves),
 // and `render` reports two resources rendering one object as the operator does.
 
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { compileOne, createResolver } from '../source/index.js';
+import type { InstanceObject } from '../runtime/index.js';
+import { prepareInstance } from './instance.js';
+import { ObservedObjects } from './observed.js';
+import { renderInstance } from './render-engine.js';
 import { runCli } from './run.js';
 
 async function cli(argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
@@ -59,6 +66,35 @@ describe('graph and render agree on waves', () => {
       ['configMap', 'service'],
       ['deployment'],
     ]);
+  });
+});
+
+/** Every node (external ones too) by the wave render processed it in, through the engine. */
+async function engineWaves(rgd: string, instance: string, observed?: string): Promise<string[][]> {
+  const compiled = await compileOne(rgd, createResolver({ crdPaths: [] }));
+  if (!compiled.result.ok) throw new Error(`${rgd} does not compile`);
+  const graph = compiled.result.value;
+  const prepared = prepareInstance(parse(readFileSync(instance, 'utf8')), graph);
+  expect(prepared.errors).toEqual([]);
+  const out = renderInstance(graph, prepared.object as InstanceObject, ObservedObjects.load(observed));
+  const waves: string[][] = [];
+  for (const n of out.nodes) if (n.wave !== undefined) (waves[n.wave - 1] ??= []).push(n.id);
+  expect(out.nodes.every((n) => n.wave !== undefined)).toBe(true);
+  return waves;
+}
+
+describe('graph and the render engine agree on every node, external ones included', () => {
+  it.each([
+    ['collection', 'deploy/examples/collection', undefined],
+    [
+      'external-ref (platform settings observed)',
+      'deploy/examples/external-ref',
+      'deploy/examples/external-ref',
+    ],
+    ['frontend-app', 'deploy/examples/frontend-app', undefined],
+  ])('%s', async (_name, dir, observed) => {
+    const rgd = `${dir}/rgd.yaml`;
+    expect(await engineWaves(rgd, `${dir}/instance.yaml`, observed)).toEqual(await graphWaves(rgd));
   });
 });
 
