@@ -13,6 +13,7 @@
 import { Environment, type EnvironmentOptions } from '@marcbachmann/cel-js';
 import type { OpenApiSchema } from '../api/openapi.js';
 import { TypeDeclarer } from './declarations.js';
+import { LruTtlCache } from '../lib/lru-cache.js';
 import { registerKroLibraries } from './lib/index.js';
 import { registerRegistryProbe } from './registry-access.js';
 import { schemaFingerprint } from './fingerprint.js';
@@ -94,7 +95,7 @@ export type TypedEnvironmentResult =
 
 // Enough for every distinct variable set of a few large RGDs; each entry holds only declarations.
 const CACHE_LIMIT = 512;
-const typedCache = new Map<string, TypedEnvironmentResult>();
+const typedCache = new LruTtlCache<string, TypedEnvironmentResult>({ maxEntries: CACHE_LIMIT });
 
 /**
  * The type-checking environment for a variable set, from the cache when possible. An environment
@@ -111,16 +112,11 @@ export function typedEnvironment(
   const key = (omitEnabled ? '1' : '0') + names.map((n, i) => `|${n}:${ids[i]}`).join('');
   const cached = typedCache.get(key) ?? findSuperset(names, ids, omitEnabled);
   if (cached !== undefined) {
-    typedCache.delete(key);
     typedCache.set(key, cached);
     return cached;
   }
   const result = buildTypedEnvironment(names, variables, omitEnabled);
   typedCache.set(key, result);
-  if (typedCache.size > CACHE_LIMIT) {
-    const oldest = typedCache.keys().next().value;
-    if (oldest !== undefined) typedCache.delete(oldest);
-  }
   if (result.ok) {
     supersets.unshift({ omitEnabled, schemaIds: new Map(names.map((n, i) => [n, ids[i] ?? ''])), result });
     if (supersets.length > SUPERSET_CANDIDATES) supersets.pop();

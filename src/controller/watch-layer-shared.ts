@@ -11,6 +11,7 @@
 
 import type { Gvr, InformerHandlers, Kube, KubeObject, LabelSelectorLike } from '../kube/index.js';
 import { Informer } from '../kube/index.js';
+import { LruTtlCache } from '../lib/lru-cache.js';
 import type { Logger } from '../observability/logger.js';
 import type { Metrics } from '../observability/metrics.js';
 import { gvrLabel } from '../observability/metrics.js';
@@ -74,7 +75,10 @@ export class SharedWatchLayer implements WatchLayer {
   private readonly stopping = new Set<Promise<void>>();
   private readonly idleTimers = new Map<string, ReturnType<typeof setTimeout>>();
   /** `<gvr>|<ns>/<name>` → the resourceVersion an instance's own apply produced, and who. */
-  private readonly ownWrites = new Map<string, { resourceVersion: string; instanceKey: string }>();
+  // Bounded: an echo that never arrives (no watch on the kind) must not grow the map forever.
+  private readonly ownWrites = new LruTtlCache<string, { resourceVersion: string; instanceKey: string }>({
+    maxEntries: MAX_OWN_WRITES,
+  });
 
   constructor(private readonly options: SharedWatchLayerOptions) {
     this.log = options.logger;
@@ -100,13 +104,7 @@ export class SharedWatchLayer implements WatchLayer {
     const rv = obj.metadata.resourceVersion;
     if (rv === undefined) return;
     const key = `${gvrKey(gvr)}|${objectName(obj.metadata.namespace, obj.metadata.name ?? '')}`;
-    this.ownWrites.delete(key);
     this.ownWrites.set(key, { resourceVersion: rv, instanceKey });
-    // Bounded: an echo that never arrives (no watch on the kind) must not grow the map forever.
-    if (this.ownWrites.size > MAX_OWN_WRITES) {
-      const oldest = this.ownWrites.keys().next();
-      if (oldest.done !== true) this.ownWrites.delete(oldest.value);
-    }
   }
 
   dropInstance(instanceKey: string): void {

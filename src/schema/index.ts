@@ -21,7 +21,7 @@ export type { CrdResolverOptions } from './crd-resolver.js';
 export { LiveSchemaResolver } from './live-resolver.js';
 export type { JsonGetter, LiveResolverOptions, RestMapper, RestMapping } from './live-resolver.js';
 export { componentsByKind, documentFromServer, discoveryResources, stripDocs } from './from-server.js';
-export { LruTtlCache } from './lru-cache.js';
+export { LruTtlCache } from '../lib/lru-cache.js';
 export { OBJECT_META_SCHEMA, CLUSTER_OBJECT_META_SCHEMA, withObjectEnvelope } from './object-meta.js';
 export { liveResolverFromKube } from './from-kube.js';
 export type { KubeDiscovery, KubeRequester } from './from-kube.js';

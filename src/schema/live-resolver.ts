@@ -12,7 +12,7 @@ import { err, ok } from '../lib/result.js';
 import type { Result } from '../lib/result.js';
 import { componentsByKind, discoveryResources } from './from-server.js';
 import { RefInliner } from './inline-refs.js';
-import { LruTtlCache } from './lru-cache.js';
+import { LruTtlCache } from '../lib/lru-cache.js';
 import { groupVersionOf } from './types.js';
 import type { Gvk, ResolvedKind, SchemaResolver } from './types.js';
 

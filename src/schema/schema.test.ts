@@ -5,7 +5,7 @@ import { ChainSchemaResolver } from './chain-resolver.js';
 import { CrdSchemaResolver } from './crd-resolver.js';
 import { documentFromServer, stripDocs } from './from-server.js';
 import { RefInliner } from './inline-refs.js';
-import { LruTtlCache } from './lru-cache.js';
+import { LruTtlCache } from '../lib/lru-cache.js';
 import { StaticSchemaResolver } from './static-resolver.js';
 import { parseApiVersion } from './types.js';
 

@@ -3,11 +3,12 @@
 // JavaScript RegExp (backtracking, different syntax) and is replaced.
 import type { Environment } from '@marcbachmann/cel-js';
 import { RE2JS } from 're2js';
+import { LruTtlCache } from '../../lib/lru-cache.js';
 import type { Override } from './engine.js';
 import { chargeBudget, checkCollectionSize } from './limits.js';
 import { celError } from './values.js';
 
-const cache = new Map<string, RE2JS>();
+const cache = new LruTtlCache<string, RE2JS>({ maxEntries: 500 });
 
 function compile(pattern: string): RE2JS {
   let re = cache.get(pattern);
@@ -17,7 +18,6 @@ function compile(pattern: string): RE2JS {
     } catch (e) {
       throw celError((e as Error).message, 'invalid_regular_expression');
     }
-    if (cache.size > 500) cache.clear();
     cache.set(pattern, re);
   }
   return re;

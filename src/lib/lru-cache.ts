@@ -1,9 +1,12 @@
-// A small LRU cache with a time-to-live, used for /openapi/v3 documents (spec/03 §6.1: 500
-// entries, 5 minutes). Map insertion order is the recency order.
+// The bounded cache, the one implementation: least recently used first out, with an optional
+// time-to-live. /openapi/v3 documents (spec/03 §6.1: 500 entries, 5 minutes), typed CEL
+// environments, compiled RE2 patterns and the watch layer's own-write echoes use it. Map
+// insertion order is the recency order.
 
 export interface LruOptions {
   readonly maxEntries: number;
-  readonly ttlMs: number;
+  /** Entries expire this long after they were set; absent: never. */
+  readonly ttlMs?: number;
   /** Injectable clock for tests. */
   readonly now?: () => number;
 }
@@ -31,7 +34,7 @@ export class LruTtlCache<K, V> {
 
   set(key: K, value: V): void {
     this.entries.delete(key);
-    this.entries.set(key, { value, expires: this.now() + this.options.ttlMs });
+    this.entries.set(key, { value, expires: this.now() + (this.options.ttlMs ?? Infinity) });
     while (this.entries.size > this.options.maxEntries) {
       const oldest = this.entries.keys().next();
       if (oldest.done) break;
