@@ -8,6 +8,7 @@ import { gvrLabel } from '../../observability/metrics.js';
 import { instanceEventComponent } from '../../observability/events.js';
 import type { InstanceKey } from '../instance-key.js';
 import { formatInstanceKey, instanceGvrKey } from '../instance-key.js';
+import { AppliedCache } from './applied-cache.js';
 import { reconcileDeletion } from './deletion.js';
 import { getInstance } from './instance-io.js';
 import { reconcileServed, reconcileUnavailable } from './reconcile.js';
@@ -20,7 +21,8 @@ export interface InstanceReconciler {
   reconcile(key: InstanceKey, ctx: { signal: AbortSignal }): Promise<ReconcileResult>;
 }
 
-export function createInstanceReconciler(deps: InstanceReconcilerDeps): InstanceReconciler {
+export function createInstanceReconciler(given: InstanceReconcilerDeps): InstanceReconciler {
+  const deps: InstanceReconcilerDeps = { ...given, applied: given.applied ?? new AppliedCache() };
   return {
     reconcile: async (key, ctx) => {
       const gvr = gvrLabel(key.group, key.version, key.plural);

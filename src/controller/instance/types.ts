@@ -7,6 +7,7 @@ import type { Logger } from '../../observability/logger.js';
 import type { Metrics } from '../../observability/metrics.js';
 import type { GraphRegistry } from '../graph-registry.js';
 import type { WatchLayer } from '../watch-layer.js';
+import type { AppliedCache } from './applied-cache.js';
 
 export interface InstanceReconcilerDeps {
   readonly kube: Kube;
@@ -16,6 +17,8 @@ export interface InstanceReconcilerDeps {
   readonly logger: Logger;
   readonly metrics: Metrics;
   readonly config: Config;
+  /** What each child was last applied with (skips unchanged re-applies); one per reconciler. */
+  readonly applied?: AppliedCache;
 }
 
 export interface ReconcileResult {
