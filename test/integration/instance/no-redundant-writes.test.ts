@@ -46,6 +46,16 @@ afterEach(() => {
   vi.restoreAllMocks();
 });
 
+const instance = (name: string): KubeObject => {
+  const { apiVersion, kind } = env.ref(name, ns);
+  return {
+    apiVersion,
+    kind,
+    metadata: { name, namespace: ns },
+    spec: { value: 'x' },
+  } as unknown as KubeObject;
+};
+
 const cmRef = (name: string) => ({ apiVersion: 'v1', kind: 'ConfigMap', name, namespace: ns });
 
 /** Counts the writes the reconciler sends (child applies, instance applies, status PUTs). */
@@ -66,7 +76,7 @@ function countWrites(): { applies: () => string[]; statusWrites: () => number } 
 describe('no redundant writes', () => {
   it('a second reconcile of a Ready instance writes nothing; drift and spec changes are applied', async () => {
     const name = 'q1';
-    await env.kube.resources.create({ ...env.ref(name, ns), spec: { value: 'x' } } as unknown as KubeObject);
+    await env.kube.resources.create(instance(name));
     const key = env.key(name, ns);
     await env.until(key, (i) => expect(conditionOf(i, 'Ready')?.['status']).toBe('True'), 'Ready');
     const before = await env.get(name, ns);
@@ -106,7 +116,7 @@ describe('no redundant writes', () => {
 
   it('a deleted child is recreated although its rendering did not change', async () => {
     const name = 'q2';
-    await env.kube.resources.create({ ...env.ref(name, ns), spec: { value: 'x' } } as unknown as KubeObject);
+    await env.kube.resources.create(instance(name));
     const key = env.key(name, ns);
     await env.until(key, (i) => expect(conditionOf(i, 'Ready')?.['status']).toBe('True'), 'Ready');
     await env.kube.resources.delete(cmRef(`${name}-a-b-c`));
