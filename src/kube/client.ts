@@ -67,7 +67,7 @@ export interface KubeClient {
 }
 
 export interface KubeClientOptions extends KubeConfigSource {
-  /** Client-side rate limit; qps <= 0 disables it. Defaults 100 / 150 (kro's flags). */
+  /** Client-side rate limit; qps <= 0 disables it. Defaults 5000 / 10000 (a ceiling, see DEFAULT_QPS). */
   readonly qps?: number;
   readonly burst?: number;
   readonly userAgent?: string;
@@ -120,8 +120,13 @@ export interface RequestObservation {
 
 export type RequestObserver = (o: RequestObservation) => void;
 
-export const DEFAULT_QPS = 100;
-export const DEFAULT_BURST = 150;
+/**
+ * A safety ceiling, not a throttle: kube-apiserver's priority-and-fairness (429 + Retry-After,
+ * honoured by `send`) decides how fast the operator may go; 5,000 requests/s is far above what one
+ * API server answers one client and only stops a runaway loop. kro's 100 / 150 are flags away.
+ */
+export const DEFAULT_QPS = 5000;
+export const DEFAULT_BURST = 10000;
 
 export async function createKubeClient(opts: KubeClientOptions = {}): Promise<KubeClient> {
   const { kc, origin } = loadKubeConfig(opts);

@@ -10,11 +10,17 @@ import { errorMessage } from '../../lib/errors.js';
 import type { DesiredItem, ItemReport, NodeOutcome, NodeReport, RuntimeObject } from '../../runtime/index.js';
 import { addOwnerReference, collectionReadiness, scalarReadiness } from '../../runtime/index.js';
 import type { NodePlan } from '../../runtime/index.js';
+import { AppliedCache, childKey } from './applied-cache.js';
 import { changedFields, describeChanges, ownedByOthers } from './changes.js';
 import type { RunState } from './run-state.js';
 import { gvrOf } from './run-state.js';
 
 type ApplyResult = { kind: 'applied'; object: RuntimeObject } | { kind: 'outcome'; outcome: ItemReport };
+
+const resourceVersionOf = (o: RuntimeObject): string | undefined => {
+  const rv = o.metadata['resourceVersion'];
+  return typeof rv === 'string' ? rv : undefined;
+};
 
 const where = (o: RuntimeObject): string =>
   o.metadata.namespace ? `${o.metadata.namespace}/${o.metadata.name ?? ''}` : (o.metadata.name ?? '');
@@ -56,11 +62,22 @@ export async function applyItem(
       });
     }
     const body = addOwnerReference(run.ctx, { child: obj, namespaced: node.namespaced, live });
+    // Unchanged since this reconciler's last apply (same body, the child not written since): no
+    // write. Only with a full object from a GET (a collection LIST reads metadata only).
+    const cache = run.deps.applied;
+    const key = childKey(body);
+    const digest = cache ? AppliedCache.digest(body) : '';
+    if (cache && live && !known && cache.unchanged(key, digest, resourceVersionOf(live))) {
+      if (live.metadata.uid) run.appliedUids.add(live.metadata.uid);
+      return { kind: 'applied', object: live };
+    }
+    cache?.forget(key);
     const r = await res.applyDetailed(body as KubeObject, {
       fieldManager: FieldManagers.applySet,
       force: true,
     });
     const applied = r.object as RuntimeObject;
+    cache?.record(key, digest, resourceVersionOf(applied));
     run.deps.watches.noteOwnWrite?.(run.target.key, gvrOf(node), r.object);
     if (applied.metadata.uid) run.appliedUids.add(applied.metadata.uid);
     const msg = `${obj.kind} ${where(applied)} (node ${node.id})`;

@@ -8,6 +8,7 @@ import { gvrLabel } from '../../observability/metrics.js';
 import { instanceEventComponent } from '../../observability/events.js';
 import type { InstanceKey } from '../instance-key.js';
 import { formatInstanceKey, instanceGvrKey } from '../instance-key.js';
+import { AppliedCache } from './applied-cache.js';
 import { reconcileDeletion } from './deletion.js';
 import { getInstance } from './instance-io.js';
 import { reconcileServed, reconcileUnavailable } from './reconcile.js';
@@ -22,7 +23,8 @@ import type {
 export type { InstanceReconciler, InstanceReconcilerDeps, ReconcileResult } from './types.js';
 export { isSuspended } from './reconcile.js';
 
-export function createInstanceReconciler(deps: InstanceReconcilerDeps): InstanceReconciler {
+export function createInstanceReconciler(given: InstanceReconcilerDeps): InstanceReconciler {
+  const deps: InstanceReconcilerDeps = { ...given, applied: given.applied ?? new AppliedCache() };
   return {
     reconcile: async (key, ctx) => {
       const gvr = gvrLabel(key.group, key.version, key.plural);

@@ -225,7 +225,11 @@ export async function reconcileServed(scope: ReconcileScope, served: ServedGraph
     signal: scope.signal,
   };
   await runWaves(run);
-  const conflicts = mayPrune(run) ? await prune(run) : false;
+  // The inventory grows before anything is applied, so a reconcile that started from a valid,
+  // empty inventory has no member from before it: nothing to prune, no LIST needed.
+  const nothingBefore =
+    recorded.ok && recorded.inventory.groupKinds.length === 0 && recorded.inventory.namespaces.length === 0;
+  const conflicts = mayPrune(run) && !nothingBefore ? await prune(run) : false;
   if (!run.parentOwned) {
     // kro applies the inventory with the applyset-parent manager on every reconcile, even one that
     // applied nothing: do it once so the instance's managedFields look the same under both.

@@ -117,6 +117,39 @@ describe('emitConditionEvents', () => {
       'Normal Ready False -> True: Ready',
     ]);
   });
+
+  it("Ready's move announces its dependents' expected moves; their failures and GraphCurrent refusals stay", () => {
+    const ready = [
+      c('InstanceManaged', 'True', 'Managed'),
+      c('GraphResolved', 'True', 'Resolved'),
+      c('ResourcesReady', 'True', 'AllResourcesReady'),
+      c('Ready', 'True', 'Ready'),
+      c('GraphCurrent', 'True', 'Current'),
+    ];
+    expect(run([], ready)).toEqual(['Normal Ready none -> True: Ready']);
+    // Without a move of Ready, a dependent's own transition is announced.
+    expect(
+      run(
+        [c('ResourcesReady', 'False', 'NotReady'), c('Ready', 'False', 'NotReady')],
+        [c('ResourcesReady', 'True', 'AllResourcesReady'), c('Ready', 'False', 'NotReady')],
+      ),
+    ).toEqual(['Normal ResourcesReady False -> True: AllResourcesReady']);
+    expect(
+      run(
+        [c('InstanceManaged', 'True', 'Managed'), c('Ready', 'True', 'Ready')],
+        [c('InstanceManaged', 'False', 'ManagementFailed'), c('Ready', 'False', 'ManagementFailed')],
+      ),
+    ).toEqual([
+      'Warning InstanceManaged True -> False: ManagementFailed',
+      'Warning Ready True -> False: ManagementFailed',
+    ]);
+    expect(
+      run([c('GraphCurrent', 'True', 'Current')], [c('GraphCurrent', 'False', 'NewerSpecRejected')]),
+    ).toEqual(['Warning GraphCurrent True -> False: NewerSpecRejected']);
+    expect(
+      run([c('GraphCurrent', 'False', 'NewerSpecRejected')], [c('GraphCurrent', 'True', 'Current')]),
+    ).toEqual(['Normal GraphCurrent False -> True: Current']);
+  });
 });
 
 describe('buildStatus: with author conditions (kro v0.9.4)', () => {

@@ -163,20 +163,32 @@ export function isFailure(c: Condition): boolean {
 /**
  * Condition transition events: `<old> -> <new>: <reason>`. Warning only for a failure (a human
  * must act); reaching True and expected waiting (NotReady, a dependency pending) are Normal.
- * Reconciling and Stalled are derived from Ready and not announced on their own.
+ * Reconciling and Stalled are derived from Ready and not announced on their own; neither are the
+ * dependents' expected moves made in the same write as Ready's, nor GraphCurrent appearing True
+ * (issue 16: fewer Event writes).
  */
 export function emitConditionEvents(emit: InstanceEvents, before: unknown, after: unknown): void {
   const list = (v: unknown): Condition[] => (Array.isArray(v) ? (v as Condition[]) : []);
   const old = new Map(list(before).map((c) => [c.type, c]));
+  const out: { type: 'Normal' | 'Warning'; reason: string; message: string }[] = [];
   for (const c of list(after)) {
     const prev = old.get(c.type);
     if (prev?.status === c.status && (prev.reason === c.reason || !isFailure(c))) continue;
     if (c.reason === 'AwaitingReconciliation' || c.type === K.reconciling || c.type === K.stalled) continue;
-    emit(
-      isFailure(c) ? 'Warning' : 'Normal',
-      c.type,
-      `${prev?.status ?? 'none'} -> ${c.status}: ${c.reason ?? ''}`,
-    );
+    // GraphCurrent appearing True is the normal case: announced only when refused or recovering.
+    if (c.type === GRAPH_CURRENT_CONDITION && prev === undefined && !isFailure(c)) continue;
+    out.push({
+      type: isFailure(c) ? 'Warning' : 'Normal',
+      reason: c.type,
+      message: `${prev?.status ?? 'none'} -> ${c.status}: ${c.reason ?? ''}`,
+    });
+  }
+  // Ready summarises its dependents: when it moves, their expected (Normal) moves in the same
+  // status write are not announced again; their failures always are.
+  const readyMoved = out.some((e) => e.reason === T.ready);
+  for (const e of out) {
+    if (readyMoved && e.type === 'Normal' && (DEPENDENTS as readonly string[]).includes(e.reason)) continue;
+    emit(e.type, e.reason, e.message);
   }
 }
 

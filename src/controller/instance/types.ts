@@ -9,6 +9,7 @@ import type { GraphRegistry } from '../graph-registry.js';
 import type { InstanceKey } from '../instance-key.js';
 import type { ReconcileResult } from '../queue.js';
 import type { WatchLayer } from '../watch-layer.js';
+import type { AppliedCache } from './applied-cache.js';
 
 export interface InstanceReconcilerDeps {
   readonly kube: Kube;
@@ -18,6 +19,8 @@ export interface InstanceReconcilerDeps {
   readonly logger: Logger;
   readonly metrics: Metrics;
   readonly config: Config;
+  /** What each child was last applied with (skips unchanged re-applies); one per reconciler. */
+  readonly applied?: AppliedCache;
 }
 
 export type { ReconcileResult } from '../queue.js';
