@@ -6,6 +6,7 @@
 //   npx tsx hack/bench/vs-kro.ts [--instances 1000] [--chain-instances 100] [--runs 1]
 //       [--cases three,chain] [--controllers kro,kro-tuned,kro-ts,floor]
 //       [--idle-seconds 60] [--settle-seconds 15] [--create-concurrency 20] [--floor-workers 8]
+//       [--kro-ts-node-options '--max-semi-space-size=2']
 //
 // Cases: `three` (N instances of an RGD of 3 ConfigMaps) and `chain` (instances of a 10-deep chain
 // of ConfigMaps, each reading the one before). Controllers: kro at its defaults, kro "tuned" (8
@@ -62,6 +63,8 @@ interface Args {
   settleSeconds: number;
   createConcurrency: number;
   floorWorkers: number;
+  /** NODE_OPTIONS for the kro-ts process only (V8 heap flags, to compare memory settings). */
+  kroTsNodeOptions: string | undefined;
 }
 
 function parseArgs(argv: string[]): Args {
@@ -75,6 +78,7 @@ function parseArgs(argv: string[]): Args {
     settleSeconds: 15,
     createConcurrency: 20,
     floorWorkers: 8,
+    kroTsNodeOptions: undefined,
   };
   const num = (flag: string, v: string | undefined, min: number): number => {
     const n = Number(v);
@@ -107,6 +111,7 @@ function parseArgs(argv: string[]): Args {
     else if (flag === '--settle-seconds') args.settleSeconds = num(flag, value, 0);
     else if (flag === '--create-concurrency') args.createConcurrency = num(flag, value, 1);
     else if (flag === '--floor-workers') args.floorWorkers = num(flag, value, 1);
+    else if (flag === '--kro-ts-node-options') args.kroTsNodeOptions = value ?? '';
     else throw new Error(`unknown flag ${flag} (see --help)`);
   }
   return args;
@@ -320,7 +325,11 @@ async function startProcess({
 let kroBin: string | undefined;
 let dist: ReturnType<typeof buildDist> | undefined;
 
-async function startController(which: ControllerName, kubeconfig: string): Promise<Controller> {
+async function startController(
+  which: ControllerName,
+  kubeconfig: string,
+  kroTsNodeOptions: string | undefined,
+): Promise<Controller> {
   const [metrics, probe] = [await freePort(), await freePort()];
   if (which === 'kro' || which === 'kro-tuned') {
     kroBin ??= kroBinDir();
@@ -361,7 +370,11 @@ async function startController(which: ControllerName, kubeconfig: string): Promi
       `--health-probe-bind-address=127.0.0.1:${probe}`,
     ],
     probePort: probe,
-    env: { ...process.env, POD_NAME: 'kro-ts-bench' },
+    env: {
+      ...process.env,
+      POD_NAME: 'kro-ts-bench',
+      ...(kroTsNodeOptions !== undefined ? { NODE_OPTIONS: kroTsNodeOptions } : {}),
+    },
   });
 }
 
@@ -503,7 +516,7 @@ async function runOne(args: Args, c: Case, which: ControllerName, ticks: number)
     if (which === 'floor') {
       await ensureCrd(kube.resources, floorCrd, { timeoutMs: 60_000 });
     } else {
-      controller = await startController(which, cluster.kubeconfig);
+      controller = await startController(which, cluster.kubeconfig, args.kroTsNodeOptions);
       exited = controller.exited;
       await kube.resources.create(c.rgd);
       await Promise.race([
@@ -743,7 +756,7 @@ async function main(): Promise<void> {
   }
   const loadEnd = load();
   process.stdout.write(
-    `\n${table(args, cases, results)}\n\nruns: ${args.runs}; load average (1, 5, 15 min) at start ${loadStart}, at end ${loadEnd}; ${args.controllers.join(', ')}; kro-ts = src/ at its defaults; kro tuned = 8 workers, --client-qps/--client-burst=100000, queue rate limit 100000; floor = ${args.floorWorkers} workers, no operator\n`,
+    `\n${table(args, cases, results)}\n\nruns: ${args.runs}; load average (1, 5, 15 min) at start ${loadStart}, at end ${loadEnd}; ${args.controllers.join(', ')}; kro-ts = src/ at its defaults${args.kroTsNodeOptions !== undefined ? ` (NODE_OPTIONS=${args.kroTsNodeOptions})` : ''}; kro tuned = 8 workers, --client-qps/--client-burst=100000, queue rate limit 100000; floor = ${args.floorWorkers} workers, no operator\n`,
   );
 }
 
