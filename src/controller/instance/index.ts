@@ -83,7 +83,7 @@ async function reconcileKey(
     return reconcileDeletion(deps, { target, instance, emit, authorConditions });
   }
   if (!lookup || (lookup.kind === 'unavailable' && lookup.orphaned === true)) return {};
-  const scope = { deps, key, target, instance, emit, signal };
+  const scope = { deps, key, target, instance, latest: { object: instance }, emit, signal };
   if (lookup.kind === 'unavailable') return reconcileUnavailable(scope, lookup);
   return reconcileServed(scope, lookup.served);
 }

@@ -95,16 +95,31 @@ export function ownedBy(obj: { metadata: { [key: string]: unknown } }, manager: 
   );
 }
 
+/**
+ * The newest copy of the instance one reconcile holds: its first GET, then the answer of each of
+ * its own writes. The status write starts from it instead of a GET of its own; the API server's
+ * resourceVersion check still refuses it if anyone else wrote in between (then it reads afresh).
+ */
+export interface LatestInstance {
+  object: InstanceObject | undefined;
+}
+
 /** Writes the inventory (grow or shrink) with the applyset-parent field manager. */
 export async function writeInventory(
   kube: Kube,
-  opts: { target: InstanceTarget; applySetId: string; inventory: Inventory },
+  opts: {
+    target: InstanceTarget;
+    applySetId: string;
+    inventory: Inventory;
+    latest?: LatestInstance | undefined;
+  },
 ): Promise<void> {
   const body = envelope(opts.target);
   const md = applySetMetadata(opts.applySetId, opts.inventory);
   body.metadata.labels = md.labels;
   body.metadata.annotations = md.annotations;
-  await kube.resources.apply(body, { fieldManager: FieldManagers.applySetParent, force: true });
+  const out = await kube.resources.apply(body, { fieldManager: FieldManagers.applySetParent, force: true });
+  if (opts.latest) opts.latest.object = out as InstanceObject;
 }
 
 /** Removes kro's finalizer with a merge patch carrying resourceVersion, retried on conflict. */
@@ -148,22 +163,28 @@ export function canonicalJson(v: unknown): string {
   return JSON.stringify(sortKeysDeep(v ?? {}));
 }
 
-/** PUT status on a fresh GET when it differs from the stored one; retried on conflict. */
+/**
+ * PUT status when it differs from the stored one: built on `latest` (this reconcile's newest copy)
+ * when given, else on a GET; a conflict means someone else wrote, so it reads afresh and retries.
+ */
 export async function writeStatus(
   kube: Kube,
   t: InstanceTarget,
   build: (stored: Record<string, unknown>) => Record<string, unknown>,
+  latest?: LatestInstance,
 ): Promise<boolean> {
   for (let attempt = 0; attempt < 5; attempt++) {
-    const fresh = await getInstance(kube, t);
+    const known = attempt === 0 ? latest?.object : undefined;
+    const fresh = known ?? (await getInstance(kube, t));
     if (!fresh) return false;
     const stored = (fresh.status ?? {}) as Record<string, unknown>;
     const next = build(stored);
     if (canonicalJson(next) === canonicalJson(stored)) return false;
     try {
-      await kube.resources.replaceStatus({ ...fresh, status: next } as KubeObject, {
+      const out = await kube.resources.replaceStatus({ ...fresh, status: next } as KubeObject, {
         fieldManager: FieldManagers.status,
       });
+      if (latest) latest.object = out as InstanceObject;
       return true;
     } catch (e) {
       if (isNotFound(e)) return false;

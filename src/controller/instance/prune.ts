@@ -47,6 +47,7 @@ export async function prune(run: RunState): Promise<boolean> {
       target: run.target,
       applySetId: run.applySetId,
       inventory: run.current,
+      latest: run.latest,
     });
     run.inventory = run.current;
     run.parentOwned = true;

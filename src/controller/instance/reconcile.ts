@@ -28,6 +28,7 @@ import {
 } from '../../runtime/index.js';
 import type { InstanceObject } from '../../runtime/index.js';
 import { errorMessage } from '../../lib/errors.js';
+import type { LatestInstance } from './instance-io.js';
 import { ensureManagedMetadata, managedLabels, ownedBy, writeInventory, writeStatus } from './instance-io.js';
 import { mayPrune, prune } from './prune.js';
 import type { RunState } from './run-state.js';
@@ -48,6 +49,8 @@ export interface ReconcileScope {
   readonly key: InstanceKey;
   readonly target: InstanceTarget;
   readonly instance: InstanceObject;
+  /** The newest copy of the instance (starts as `instance`; each own write's answer replaces it). */
+  readonly latest: LatestInstance;
   readonly emit: InstanceEvents;
   readonly signal: AbortSignal;
 }
@@ -60,16 +63,21 @@ export async function commitStatus(
   const meta = scope.instance.metadata;
   let before: Record<string, unknown> = {};
   let after: Record<string, unknown> = {};
-  await writeStatus(scope.deps.kube, scope.target, (stored) => {
-    before = stored;
-    after = buildStatus(stored, {
-      ...input,
-      generation: Number(meta['generation'] ?? 0),
-      creationTimestamp: String(meta['creationTimestamp'] ?? ''),
-      deleting: false,
-    });
-    return after;
-  });
+  await writeStatus(
+    scope.deps.kube,
+    scope.target,
+    (stored) => {
+      before = stored;
+      after = buildStatus(stored, {
+        ...input,
+        generation: Number(meta['generation'] ?? 0),
+        creationTimestamp: String(meta['creationTimestamp'] ?? ''),
+        deleting: false,
+      });
+      return after;
+    },
+    scope.latest,
+  );
   emitConditionEvents(scope.emit, before['conditions'], after['conditions']);
   if (input.managedResources) emitNodeEvents(scope.emit, before['managedResources'], input.managedResources);
 }
@@ -167,6 +175,7 @@ export async function reconcileServed(scope: ReconcileScope, served: ServedGraph
       labels: managedLabels({ rgdUid: served.rgdUid, rgdName: served.rgdName, kroVersion: KRO_TS_VERSION }),
       applySetId: id,
     });
+    scope.latest.object = instance;
   } catch (e) {
     const message = `finalizer/labeling failed: ${errorMessage(e)}`;
     await commitStatus(scope, {
@@ -223,6 +232,7 @@ export async function reconcileServed(scope: ReconcileScope, served: ServedGraph
     retrying: false,
     waves: 0,
     signal: scope.signal,
+    latest: scope.latest,
   };
   await runWaves(run);
   // The inventory grows before anything is applied, so a reconcile that started from a valid,
@@ -233,7 +243,7 @@ export async function reconcileServed(scope: ReconcileScope, served: ServedGraph
   if (!run.parentOwned) {
     // kro applies the inventory with the applyset-parent manager on every reconcile, even one that
     // applied nothing: do it once so the instance's managedFields look the same under both.
-    await writeInventory(deps.kube, { target, applySetId: id, inventory: run.inventory });
+    await writeInventory(deps.kube, { target, applySetId: id, inventory: run.inventory, latest: run.latest });
     run.parentOwned = true;
   }
   return finish(scope, run, conflicts, served);

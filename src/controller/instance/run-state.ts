@@ -5,6 +5,7 @@ import type { CompiledNode } from '../../graph/types.js';
 import type { Gvr } from '../../kube/index.js';
 import type { InstanceContext, Inventory, NodeReport } from '../../runtime/index.js';
 import type { WatchInterest } from '../watch-layer.js';
+import type { LatestInstance } from './instance-io.js';
 import type { Member } from './members.js';
 import type { InstanceEvents, InstanceReconcilerDeps, InstanceTarget } from './types.js';
 
@@ -33,6 +34,8 @@ export interface RunState {
   retrying: boolean;
   waves: number;
   readonly signal: AbortSignal;
+  /** The newest copy of the instance this reconcile holds (see instance-io's LatestInstance). */
+  readonly latest?: LatestInstance;
 }
 
 export function gvrOf(node: CompiledNode): Gvr {

@@ -115,6 +115,7 @@ async function growInventory(run: RunState, objects: readonly DesiredItem[]): Pr
     target: run.target,
     applySetId: run.applySetId,
     inventory: next,
+    latest: run.latest,
   });
   run.inventory = next;
   run.parentOwned = true;

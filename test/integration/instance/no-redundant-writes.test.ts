@@ -126,4 +126,44 @@ describe('no redundant writes', () => {
       'child recreated',
     );
   });
+
+  it("the status write starts from the reconcile's own copy of the instance, and a write by someone else in between is not lost", async () => {
+    const res = env.kube.resources;
+    const instanceGets = (spy: { mock: { calls: unknown[][] } }) =>
+      spy.mock.calls.filter((c) => (c[0] as { kind?: string }).kind === env.ref('x', ns).kind).length;
+
+    // One reconcile of a new instance: one GET of the instance (the fresh read it starts with);
+    // the status write uses the answer of the reconcile's own last write.
+    const name = 'q3';
+    await res.create(instance(name));
+    const key = env.key(name, ns);
+    let gets = vi.spyOn(res, 'tryGet');
+    const replace = vi.spyOn(res, 'replaceStatus');
+    await env.reconcile(key);
+    expect(instanceGets(gets)).toBe(1);
+    expect(replace.mock.calls.length).toBe(1);
+    expect(conditionOf((await env.get(name, ns)) as KubeObject, 'Ready')).toBeDefined();
+    vi.restoreAllMocks();
+
+    // Someone labels the instance just before the status write: the write conflicts, is rebuilt
+    // on a fresh GET and succeeds; the label stays.
+    const other = 'q4';
+    await res.create(instance(other));
+    const otherKey = env.key(other, ns);
+    gets = vi.spyOn(res, 'tryGet');
+    const real = res.replaceStatus.bind(res);
+    let interfered = false;
+    vi.spyOn(res, 'replaceStatus').mockImplementation(async (obj, opts) => {
+      if (!interfered) {
+        interfered = true;
+        await res.mergePatch(env.ref(other, ns), { metadata: { labels: { 'example.com/by-hand': 'yes' } } });
+      }
+      return real(obj, opts);
+    });
+    await env.reconcile(otherKey);
+    expect(instanceGets(gets)).toBe(2);
+    const stored = (await env.get(other, ns)) as KubeObject;
+    expect(stored.metadata.labels?.['example.com/by-hand']).toBe('yes');
+    expect(conditionOf(stored, 'Ready')).toBeDefined();
+  });
 });
