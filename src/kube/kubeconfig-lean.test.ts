@@ -535,6 +535,13 @@ describe('errors name the file and the field', () => {
     expect((err as Error).message).toContain(file);
   });
 
+  it('a YAML error gives line and column but does not quote the file (it may hold secrets)', async () => {
+    const file = write(join(d, 'secret'), 'users:\n- name: u\n  user: {token: secret-abc, x: [1, 2}\n');
+    const err = (await loadKubeConfig({ kubeconfigPath: file }).catch((e: unknown) => e)) as Error;
+    expect(err.message).toMatch(new RegExp(`^kubeconfig ${file}: invalid YAML: .* at line 3, column 37$`));
+    expect(err.message).not.toContain('secret-abc');
+  });
+
   it('a --kubeconfig that does not exist', async () => {
     const file = join(d, 'absent');
     await expect(loadKubeConfig({ kubeconfigPath: file })).rejects.toThrow(

@@ -81,13 +81,22 @@ function isNotFound(e: unknown): boolean {
   return isMapping(e) && e['code'] === 'ENOENT';
 }
 
-/** Parses one kubeconfig file's text; `file` names it in errors. */
+/** ` at line L, column C` for a yaml error carrying `pos`, else ''. */
+function lineOf(text: string, e: unknown): string {
+  const pos = isMapping(e) && Array.isArray(e['pos']) ? e['pos'][0] : undefined;
+  if (typeof pos !== 'number') return '';
+  const before = text.slice(0, pos).split('\n');
+  return ` at line ${before.length}, column ${(before.at(-1)?.length ?? 0) + 1}`;
+}
+
+/** Parses one kubeconfig file's text; `file` names it in errors (never its content). */
 export function parseKubeconfig(text: string, file: string): Mapping {
   let doc: unknown;
   try {
-    doc = parse(text, { logLevel: 'error' });
+    // Not yaml's pretty errors: they quote the offending line, which may hold a token or a key.
+    doc = parse(text, { logLevel: 'error', prettyErrors: false });
   } catch (e) {
-    throw new Error(`kubeconfig ${file}: invalid YAML: ${errorText(e)}`);
+    throw new Error(`kubeconfig ${file}: invalid YAML: ${errorText(e)}${lineOf(text, e)}`);
   }
   if (doc === null || doc === undefined) return {}; // an empty file is an empty configuration
   if (!isMapping(doc))
