@@ -57,6 +57,8 @@ export interface KubeClient {
   readonly server: string;
   /** Where the configuration came from (flag, env, in-cluster, home). */
   readonly origin: KubeConfigOrigin;
+  /** Who fills in TLS and credentials: the lean loader, or client-node (and why), for the startup log. */
+  readonly credentials?: string;
   /** Sends one request; resolves with the parsed JSON body (undefined when empty). */
   request<T = unknown>(req: KubeRequest): Promise<T>;
   /** Like request, also giving the HTTP status (apply answers 201 when it created the object). */
@@ -130,14 +132,14 @@ export const DEFAULT_QPS = 5000;
 export const DEFAULT_BURST = 10000;
 
 export async function createKubeClient(opts: KubeClientOptions = {}): Promise<KubeClient> {
-  const { access, origin } = await loadKubeConfig(opts);
-  return createKubeClientFromConfig(access, { ...opts, origin });
+  const { access, origin, fallback } = await loadKubeConfig(opts);
+  return createKubeClientFromConfig(access, { ...opts, origin, ...(fallback ? { fallback } : {}) });
 }
 
 /** For callers that already hold a configuration: a client-node KubeConfig (tests) or a ClusterAccess. */
 export async function createKubeClientFromConfig(
   config: KubeConfig | ClusterAccess,
-  opts: KubeClientOptions & { origin?: KubeConfigOrigin } = {},
+  opts: KubeClientOptions & { origin?: KubeConfigOrigin; fallback?: string } = {},
 ): Promise<KubeClient> {
   const access = 'getCurrentCluster' in config ? accessFromKubeConfig(config) : config;
   const base = new URL(access.server);
@@ -163,6 +165,8 @@ export async function createKubeClientFromConfig(
     agent,
     secure,
     origin: opts.origin ?? 'flag',
+    credentials:
+      access.loader === 'lean' ? 'lean' : `client-node${opts.fallback ? ` (${opts.fallback})` : ''}`,
     limiter: createRateLimiter({ qps: opts.qps ?? DEFAULT_QPS, burst: opts.burst ?? DEFAULT_BURST }),
     userAgent: opts.userAgent ?? 'kro-ts',
     requestTimeoutMs: opts.requestTimeoutMs ?? 60_000,
@@ -177,6 +181,7 @@ interface ClientParts {
   agent: http.Agent;
   secure: boolean;
   origin: KubeConfigOrigin;
+  credentials: string;
   limiter: RateLimiter;
   userAgent: string;
   requestTimeoutMs: number;
@@ -194,10 +199,12 @@ interface RequestTiming {
 class HttpKubeClient implements KubeClient {
   readonly server: string;
   readonly origin: KubeConfigOrigin;
+  readonly credentials: string;
 
   constructor(private readonly p: ClientParts) {
     this.server = p.base.origin;
     this.origin = p.origin;
+    this.credentials = p.credentials;
   }
 
   async request<T = unknown>(req: KubeRequest): Promise<T> {
