@@ -106,7 +106,15 @@ async function waitForApiServer(kube: Kube, probes: ProbeServers, logger: Logger
   for (let attempt = 0; ; attempt++) {
     try {
       const v = await getServerVersion(kube.client);
-      logger.info({ version: v.gitVersion }, 'Connected to the API server');
+      logger.info(
+        {
+          version: v.gitVersion,
+          server: kube.client.server,
+          kubeconfig: kube.client.origin,
+          credentials: kube.client.credentials,
+        },
+        'Connected to the API server',
+      );
       probes.markReady();
       return;
     } catch (err) {

@@ -1,4 +1,5 @@
-// The HTTP layer to the API server: TLS and credentials come from a KubeConfig, requests and
+// The HTTP layer to the API server: TLS and credentials come from a ClusterAccess (the lean
+// kubeconfig loader, or a client-node KubeConfig behind the same interface), requests and
 // responses are raw JSON. client-node's typed API classes are deliberately not used: their
 // serializers drop fields they do not know (unknown fields of built-in kinds, `default` and
 // `x-kubernetes-*` in CRD schemas), which would silently change what kro-ts applies.
@@ -10,8 +11,8 @@ import type { Readable } from 'node:stream';
 import type { KubeConfig } from '@kubernetes/client-node';
 import type { RequestTarget } from './errors.js';
 import { apiErrorFromResponse, KubeApiError, TimeoutError, TransportError } from './errors.js';
-import type { KubeConfigOrigin, KubeConfigSource } from './kubeconfig.js';
-import { loadKubeConfig } from './kubeconfig.js';
+import type { ClusterAccess, KubeConfigOrigin, KubeConfigSource } from './kubeconfig.js';
+import { accessFromKubeConfig, loadKubeConfig } from './kubeconfig.js';
 import type { RateLimiter } from './rate-limiter.js';
 import { createRateLimiter } from './rate-limiter.js';
 import type { QueryValue } from './url.js';
@@ -56,6 +57,8 @@ export interface KubeClient {
   readonly server: string;
   /** Where the configuration came from (flag, env, in-cluster, home). */
   readonly origin: KubeConfigOrigin;
+  /** Who fills in TLS and credentials: the lean loader, or client-node (and why), for the startup log. */
+  readonly credentials?: string;
   /** Sends one request; resolves with the parsed JSON body (undefined when empty). */
   request<T = unknown>(req: KubeRequest): Promise<T>;
   /** Like request, also giving the HTTP status (apply answers 201 when it created the object). */
@@ -129,22 +132,21 @@ export const DEFAULT_QPS = 5000;
 export const DEFAULT_BURST = 10000;
 
 export async function createKubeClient(opts: KubeClientOptions = {}): Promise<KubeClient> {
-  const { kc, origin } = loadKubeConfig(opts);
-  return createKubeClientFromConfig(kc, { ...opts, origin });
+  const { access, origin, fallback } = await loadKubeConfig(opts);
+  return createKubeClientFromConfig(access, { ...opts, origin, ...(fallback ? { fallback } : {}) });
 }
 
-/** For callers that already hold a KubeConfig (tests, the harness). */
+/** For callers that already hold a configuration: a client-node KubeConfig (tests) or a ClusterAccess. */
 export async function createKubeClientFromConfig(
-  kc: KubeConfig,
-  opts: KubeClientOptions & { origin?: KubeConfigOrigin } = {},
+  config: KubeConfig | ClusterAccess,
+  opts: KubeClientOptions & { origin?: KubeConfigOrigin; fallback?: string } = {},
 ): Promise<KubeClient> {
-  const cluster = kc.getCurrentCluster();
-  if (!cluster) throw new Error(`kubeconfig has no cluster for context "${kc.getCurrentContext()}"`);
-  const base = new URL(cluster.server);
+  const access = 'getCurrentCluster' in config ? accessFromKubeConfig(config) : config;
+  const base = new URL(access.server);
   // TLS material is read once for our own keep-alive agent: client-node's agent does not keep
   // connections alive, and a TLS handshake per request is the dominant cost on a busy controller.
   const tls: https.RequestOptions = {};
-  await kc.applyToHTTPSOptions(tls);
+  await access.applyToHTTPSOptions(tls);
   const agentOpts = {
     keepAlive: true,
     ...(tls.ca !== undefined ? { ca: tls.ca } : {}),
@@ -158,11 +160,13 @@ export async function createKubeClientFromConfig(
   const secure = base.protocol === 'https:';
   const agent = secure ? new https.Agent(agentOpts) : new http.Agent({ keepAlive: true });
   return new HttpKubeClient({
-    kc,
+    access,
     base,
     agent,
     secure,
     origin: opts.origin ?? 'flag',
+    credentials:
+      access.loader === 'lean' ? 'lean' : `client-node${opts.fallback ? ` (${opts.fallback})` : ''}`,
     limiter: createRateLimiter({ qps: opts.qps ?? DEFAULT_QPS, burst: opts.burst ?? DEFAULT_BURST }),
     userAgent: opts.userAgent ?? 'kro-ts',
     requestTimeoutMs: opts.requestTimeoutMs ?? 60_000,
@@ -172,11 +176,12 @@ export async function createKubeClientFromConfig(
 }
 
 interface ClientParts {
-  kc: KubeConfig;
+  access: ClusterAccess;
   base: URL;
   agent: http.Agent;
   secure: boolean;
   origin: KubeConfigOrigin;
+  credentials: string;
   limiter: RateLimiter;
   userAgent: string;
   requestTimeoutMs: number;
@@ -194,10 +199,12 @@ interface RequestTiming {
 class HttpKubeClient implements KubeClient {
   readonly server: string;
   readonly origin: KubeConfigOrigin;
+  readonly credentials: string;
 
   constructor(private readonly p: ClientParts) {
     this.server = p.base.origin;
     this.origin = p.origin;
+    this.credentials = p.credentials;
   }
 
   async request<T = unknown>(req: KubeRequest): Promise<T> {
@@ -296,10 +303,10 @@ class HttpKubeClient implements KubeClient {
   }
 
   private async headersFor(req: KubeRequest): Promise<{ headers: http.OutgoingHttpHeaders; auth?: string }> {
-    // Asked per request so rotating credentials (token files, exec plugins) are picked up;
-    // client-node caches the expensive parts itself.
+    // Asked per request so rotating credentials (token files, exec plugins) are picked up; the
+    // lean loader re-reads token files periodically, client-node caches exec credentials itself.
     const creds: https.RequestOptions = {};
-    await this.p.kc.applyToHTTPSOptions(creds);
+    await this.p.access.applyToHTTPSOptions(creds);
     const headers: http.OutgoingHttpHeaders = {
       ...(creds.headers as http.OutgoingHttpHeaders | undefined),
       accept: req.accept ?? ContentTypes.json,

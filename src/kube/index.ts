@@ -1,5 +1,6 @@
 // src/kube: the only module that talks to the API server (and the only importer of
-// @kubernetes/client-node). Everything goes over raw JSON; see client.ts for why.
+// @kubernetes/client-node, loaded on demand by kubeconfig.ts for exec/auth-provider users only).
+// Everything goes over raw JSON; see client.ts for why.
 
 export type {
   HttpMethod,
@@ -11,7 +12,7 @@ export type {
   RequestObserver,
 } from './client.js';
 export { ContentTypes, createKubeClient, DEFAULT_BURST, DEFAULT_QPS } from './client.js';
-export type { KubeConfigOrigin, KubeConfigSource } from './kubeconfig.js';
+export type { ClusterAccess, KubeConfigOrigin, KubeConfigSource } from './kubeconfig.js';
 export type { ResourceMapping, ServerVersion, DiscoveryOptions } from './discovery.js';
 export { Discovery, getServerVersion } from './discovery.js';
 export * from './errors.js';
