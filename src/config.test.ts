@@ -112,6 +112,8 @@ describe('loadConfig flags', () => {
     const c = load([], { KUBECONFIG: '/env/k', POD_NAME: 'kro-abc', POD_NAMESPACE: 'kro-system' });
     expect(c).toMatchObject({ kubeconfig: '/env/k', podName: 'kro-abc', podNamespace: 'kro-system' });
     expect(load(['--kubeconfig=/flag'], { KUBECONFIG: '/env/k' }).kubeconfig).toBe('/flag');
+    // A path list is left to the loader, which merges it as kubectl does.
+    expect(load([], { KUBECONFIG: '/env/a:/env/b' }).kubeconfig).toBe('');
     expect(load([], { HOSTNAME: 'host-1' }).podName).toBe('host-1');
   });
 

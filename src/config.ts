@@ -4,6 +4,7 @@
 // last occurrence wins) so that deployments migrate unchanged. The result is one deeply frozen
 // object; errors are returned, never thrown, so `main` decides the exit code (2 for usage).
 
+import { delimiter } from 'node:path';
 import { KroError } from './lib/errors.js';
 import { err, ok, type Result } from './lib/result.js';
 import { parseGoDuration as goParseDuration } from './lib/go-duration.js';
@@ -427,8 +428,10 @@ function parseArgs(argv: readonly string[], draft: Draft, seen: Set<string>): Co
 }
 
 function applyEnv(draft: Draft, env: LoadConfigInput['env']): void {
-  // Spec/05 §2: --kubeconfig, otherwise KUBECONFIG (in-cluster and ~/.kube/config: kube/).
-  if (draft.kubeconfig === '') draft.kubeconfig = env['KUBECONFIG'] ?? '';
+  // Spec/05 §2: --kubeconfig, otherwise KUBECONFIG (in-cluster and ~/.kube/config: kube/). A
+  // KUBECONFIG path list is not one path: kube/ reads and merges it as kubectl does.
+  const fromEnv = env['KUBECONFIG'] ?? '';
+  if (draft.kubeconfig === '' && !fromEnv.includes(delimiter)) draft.kubeconfig = fromEnv;
   // Downward API values: Event reportingInstance, Lease identity and default namespace.
   draft.podName = env['POD_NAME'] ?? env['HOSTNAME'] ?? '';
   draft.podNamespace = env['POD_NAMESPACE'] ?? '';
