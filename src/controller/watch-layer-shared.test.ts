@@ -186,4 +186,50 @@ describe('SharedWatchLayer', () => {
       expect(layer.watchCount).toBe(0);
     });
   });
+
+  it('keeps the watch gauges equal to a recount as interests are set, replaced and dropped', async () => {
+    const { layer, metrics } = setup(60_000);
+    const text = async (name: string) => metrics.registry.getSingleMetricAsString(name);
+    const I3 = 'y.test/v1/dbs/ns/c';
+    layer.setInterests(I1, [
+      { gvr: CM, namespace: 'ns', name: 'one' },
+      { gvr: CM, namespace: 'ns', name: 'two' },
+    ]);
+    layer.setInterests(I2, [
+      { gvr: CM, namespace: 'ns', name: 'one' },
+      { gvr: CM, selector: { matchLabels: { app: 'web' } } },
+    ]);
+    layer.setInterests(I3, [{ gvr: SVC, namespace: 'ns', name: 's' }]);
+    // Declared again (a reconcile re-declares its interests): the counts do not grow.
+    layer.setInterests(I1, [
+      { gvr: CM, namespace: 'ns', name: 'one' },
+      { gvr: CM, namespace: 'ns', name: 'two' },
+    ]);
+    expect(await text('dynamic_controller_instance_watch_count')).toContain(
+      'parent_gvr="x.test/v1, Resource=apps"} 2',
+    );
+    expect(await text('dynamic_controller_instance_watch_count')).toContain(
+      'parent_gvr="y.test/v1, Resource=dbs"} 1',
+    );
+    const requests = await text('dynamic_controller_watch_request_count');
+    expect(requests).toMatch(/gvr="\/v1, Resource=configmaps",type="scalar"\} 3/);
+    expect(requests).toMatch(/gvr="\/v1, Resource=configmaps",type="collection"\} 1/);
+    expect(requests).toMatch(/gvr="\/v1, Resource=services",type="scalar"\} 1/);
+
+    layer.setInterests(I2, [{ gvr: CM, namespace: 'ns', name: 'three' }]);
+    layer.dropInstance(I3);
+    expect(await text('dynamic_controller_instance_watch_count')).toContain(
+      'parent_gvr="x.test/v1, Resource=apps"} 2',
+    );
+    expect(await text('dynamic_controller_instance_watch_count')).not.toContain('y.test');
+    const after = await text('dynamic_controller_watch_request_count');
+    expect(after).toMatch(/gvr="\/v1, Resource=configmaps",type="scalar"\} 3/);
+    expect(after).toMatch(/gvr="\/v1, Resource=configmaps",type="collection"\} 0/);
+    layer.dropInstance(I1);
+    layer.dropInstance(I2);
+    expect(await text('dynamic_controller_instance_watch_count')).not.toContain('x.test');
+    expect(await text('dynamic_controller_watch_request_count')).toMatch(
+      /gvr="\/v1, Resource=configmaps",type="scalar"\} 0/,
+    );
+  });
 });
