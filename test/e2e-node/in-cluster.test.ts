@@ -245,13 +245,31 @@ describe('the operator installed from deploy/install.yaml, running as a pod on a
       '-p',
       JSON.stringify({ spec: { values: { deployment: { replicas: 3 } } } }),
     ]);
-    await eventually(
-      async () => {
-        const h = await leaseHolder();
-        if (!h.startsWith(`${standbyName}_`)) throw new Error(`Lease held by ${h}`);
-      },
-      { ...LONG, intervalMs: 100, description: `${standbyName} to take the Lease` },
-    );
+    const leaderName = leader!['metadata']['name'] as string;
+    try {
+      await eventually(
+        async () => {
+          const h = await leaseHolder();
+          if (!h.startsWith(`${standbyName}_`)) throw new Error(`Lease held by ${h}`);
+        },
+        { ...LONG, intervalMs: 100, description: `${standbyName} to take the Lease` },
+      );
+    } catch (e) {
+      // What a failed failover looked like: the pods, the Lease, and both operators' last words.
+      const dump = async (args: string[]) => {
+        const r = await kubectl(kc, args);
+        return `$ kubectl ${args.join(' ')}\n${r.stdout}${r.stderr}`;
+      };
+      const parts = await Promise.all([
+        dump(['-n', NS, 'get', 'pods', '-o', 'wide']),
+        dump(['-n', NS, 'get', 'lease', 'controller.kro.run', '-o', 'yaml']),
+        dump(['-n', NS, 'logs', standbyName, '--tail=40']),
+        dump(['-n', NS, 'logs', leaderName, '--tail=40']),
+        dump(['-n', NS, 'get', 'events', '--sort-by=.lastTimestamp']),
+      ]);
+      process.stderr.write(`[kro-ts node tier] failover did not happen:\n${parts.join('\n')}\n`);
+      throw e;
+    }
     const failoverMs = Date.now() - t0;
     await eventually(
       async () => {
